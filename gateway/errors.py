@@ -1,0 +1,50 @@
+"""How errors look to clients: a safe message and `extensions.code`, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from graphql import GraphQLError, GraphQLSyntaxError
+
+from gateway.upstream.errors import GatewayError
+
+logger = logging.getLogger("gateway.errors")
+
+INTERNAL_MESSAGE = "Internal server error."
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """An exception from our own code during execution: a bug, to be logged and masked."""
+    original = error.original_error
+    return (
+        error.path is not None
+        and original is not None
+        and not isinstance(original, (GatewayError, GraphQLError))
+    )
+
+
+def error_code(error: GraphQLError) -> str:
+    original = error.original_error
+    if isinstance(original, GatewayError):
+        return original.code
+    if isinstance(error, GraphQLSyntaxError):
+        return "GRAPHQL_PARSE_FAILED"
+    if error.path is None:
+        # Before execution: validation, or a variable that does not fit its type.
+        if error.message.startswith("Variable "):
+            return "BAD_USER_INPUT"
+        return "GRAPHQL_VALIDATION_FAILED"
+    return "INTERNAL_SERVER_ERROR"
+
+
+def format_error(error: GraphQLError) -> dict[str, object]:
+    formatted = error.formatted
+    original = error.original_error
+    if isinstance(original, GatewayError):
+        formatted["message"] = original.message
+        formatted["extensions"] = {**original.extensions}
+        return dict(formatted)
+    if is_unexpected(error):
+        formatted["message"] = INTERNAL_MESSAGE
+    formatted["extensions"] = {**(formatted.get("extensions") or {}), "code": error_code(error)}
+    return dict(formatted)

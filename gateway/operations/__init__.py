@@ -1,0 +1,1 @@
+"""Resolvers, one module per group of upstream operations."""

@@ -1,0 +1,184 @@
+"""The custom scalars: `Date`, `DateTime` and `Decimal`.
+
+Each is registered in the schema's `scalar_map` against the Python type it carries, so
+resolvers and inputs work with `datetime.date`, `datetime.datetime` and `decimal.Decimal`
+and never with strings.
+
+Output formatting is deliberately dumb: the scalar writes what it is given in plain notation.
+Whether an amount shows two fraction digits or a quantity none is decided when the upstream
+response is mapped (see `gateway.upstream.values`), because only the mapping knows what a
+number means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import strawberry
+from graphql import FloatValueNode, IntValueNode, StringValueNode, ValueNode
+from strawberry.types.scalar import ScalarDefinition
+
+# Generous for money and percentages, tight enough that `1e999999` never reaches Decimal
+# arithmetic or the upstream.
+MAX_INTEGER_DIGITS = 15
+MAX_FRACTION_DIGITS = 10
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DECIMAL_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def parse_decimal(value: object) -> Decimal:
+    """Read a client-supplied decimal exactly, or raise `ValueError` saying why not."""
+    if isinstance(value, bool):
+        raise ValueError("Decimal must be a string or a number, not a boolean.")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        # Only reachable when a caller decoded JSON without `parse_float=Decimal`; the
+        # shortest repr is what the client wrote for any literal of up to 15 digits.
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip()
+        if not _DECIMAL_TEXT.fullmatch(text):
+            raise ValueError(f"Decimal cannot represent {_quote(value)}: expected a number.")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the pattern already rules this out
+            raise ValueError(f"Decimal cannot represent {_quote(value)}.") from None
+    else:
+        raise ValueError("Decimal must be a string or a number.")
+    return _check_range(number)
+
+
+def _check_range(number: Decimal) -> Decimal:
+    if not number.is_finite():
+        raise ValueError("Decimal must be a finite number (no NaN or Infinity).")
+    _sign, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)
+    fraction_digits = max(0, -exponent)
+    integer_digits = max(0, len(digits) + exponent)
+    if fraction_digits > MAX_FRACTION_DIGITS:
+        raise ValueError(f"Decimal allows at most {MAX_FRACTION_DIGITS} fraction digits.")
+    if integer_digits > MAX_INTEGER_DIGITS:
+        raise ValueError(f"Decimal allows at most {MAX_INTEGER_DIGITS} integer digits.")
+    return number
+
+
+def format_decimal(value: Decimal) -> str:
+    """Plain notation, every digit kept: `Decimal("7E+2")` is written `"700"`."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise TypeError(f"Decimal cannot serialize {value!r}")
+    return format(value, "f")
+
+
+def _parse_decimal_literal(node: ValueNode, _variables: Any = None) -> Decimal:
+    # The literal's source text, not a float, so `700.10` keeps its digits.
+    if isinstance(node, (StringValueNode, IntValueNode, FloatValueNode)):
+        return parse_decimal(node.value)
+    raise ValueError("Decimal must be a string or a number.")
+
+
+def parse_date(value: object) -> dt.date:
+    """Read an ISO `YYYY-MM-DD` calendar date, rejecting impossible ones."""
+    if not isinstance(value, str):
+        raise ValueError("Date must be a string in the form YYYY-MM-DD.")
+    match = _ISO_DATE.fullmatch(value)
+    if not match:
+        raise ValueError(f"Date cannot represent {_quote(value)}: expected YYYY-MM-DD.")
+    year, month, day = (int(part) for part in match.groups())
+    if year < 1900 or year > 2999:
+        raise ValueError(f"Date {_quote(value)} is out of range (years 1900 to 2999).")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"Date {_quote(value)} does not exist.") from None
+
+
+def format_date(value: dt.date) -> str:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise TypeError(f"Date cannot serialize {value!r}")
+    return value.isoformat()
+
+
+def _parse_date_literal(node: ValueNode, _variables: Any = None) -> dt.date:
+    if isinstance(node, StringValueNode):
+        return parse_date(node.value)
+    raise ValueError("Date must be a string in the form YYYY-MM-DD.")
+
+
+def parse_datetime(value: object) -> dt.datetime:
+    """Read an ISO 8601 timestamp that carries its UTC offset."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}T.+", value):
+        raise ValueError("DateTime must be an ISO 8601 string such as 2025-05-06T08:28:35-03:00.")
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"DateTime cannot represent {_quote(value)}.") from None
+    if parsed.utcoffset() is None:
+        raise ValueError("DateTime must carry a UTC offset, such as -03:00 or Z.")
+    return parsed
+
+
+def format_datetime(value: dt.datetime) -> str:
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"DateTime cannot serialize {value!r}")
+    return value.isoformat()
+
+
+def _parse_datetime_literal(node: ValueNode, _variables: Any = None) -> dt.datetime:
+    if isinstance(node, StringValueNode):
+        return parse_datetime(node.value)
+    raise ValueError("DateTime must be an ISO 8601 string.")
+
+
+def _quote(value: str) -> str:
+    # Echo enough to recognise the value, never a whole payload.
+    return repr(value if len(value) <= 40 else value[:40] + "...")
+
+
+DateScalar: ScalarDefinition = strawberry.scalar(
+    name="Date",
+    description="A calendar date in ISO 8601 form, `YYYY-MM-DD` (e.g. `2025-06-02`).",
+    specified_by_url="https://www.rfc-editor.org/rfc/rfc3339#section-5.6",
+    serialize=format_date,
+    parse_value=parse_date,
+    parse_literal=_parse_date_literal,
+)
+
+DateTimeScalar: ScalarDefinition = strawberry.scalar(
+    name="DateTime",
+    description=(
+        "A point in time in ISO 8601 form with the UTC offset the upstream reported, "
+        "e.g. `2025-05-06T08:28:35-03:00`."
+    ),
+    specified_by_url="https://scalars.graphql.org/andimarek/date-time.html",
+    serialize=format_datetime,
+    parse_value=parse_datetime,
+    parse_literal=_parse_datetime_literal,
+)
+
+DecimalScalar: ScalarDefinition = strawberry.scalar(
+    name="Decimal",
+    description=(
+        "An exact decimal number, written as a string in plain notation (never an exponent, "
+        'never rounded). Amounts carry at least two fraction digits (`"700.00"`); quantities '
+        'and percentages carry no trailing zeros (`"7"`, `"7.5"`). As input it accepts a '
+        f"string or a number with at most {MAX_INTEGER_DIGITS} integer and "
+        f"{MAX_FRACTION_DIGITS} fraction digits; NaN and Infinity are rejected."
+    ),
+    specified_by_url="https://speleotrove.com/decimal/daconvs.html#reftostr",
+    serialize=format_decimal,
+    parse_value=parse_decimal,
+    parse_literal=_parse_decimal_literal,
+)
+
+SCALAR_MAP: dict[object, ScalarDefinition] = {
+    dt.date: DateScalar,
+    dt.datetime: DateTimeScalar,
+    Decimal: DecimalScalar,
+}

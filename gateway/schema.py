@@ -1,0 +1,62 @@
+"""The schema: every operation group merged into one `Query` and one `Mutation`."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from gateway.errors import is_unexpected
+from gateway.operations.invoices import InvoiceMutations, InvoiceQueries
+from gateway.scalars import SCALAR_MAP
+from gateway.types.base import resolve_field
+
+logger = logging.getLogger("gateway.errors")
+
+
+@strawberry.type(description="Reads from the invoicing API.")
+class Query(InvoiceQueries):
+    pass
+
+
+@strawberry.type(description="Changes through the invoicing API.")
+class Mutation(InvoiceMutations):
+    pass
+
+
+class GatewaySchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Client mistakes and upstream failures are answers, not incidents: log only bugs.
+        for error in errors:
+            if is_unexpected(error):
+                logger.error(
+                    "unexpected error while resolving %s",
+                    ".".join(str(part) for part in error.path or ()),
+                    exc_info=error.original_error,
+                )
+
+
+def build_schema(**options: Any) -> GatewaySchema:
+    return GatewaySchema(
+        query=Query,
+        mutation=Mutation,
+        config=StrawberryConfig(
+            scalar_map=SCALAR_MAP,
+            default_resolver=resolve_field,
+            **options,
+        ),
+    )
+
+
+schema = build_schema()
+
+
+def export_sdl() -> str:
+    """The SDL as committed in `schema.graphql`."""
+    return schema.as_str() + "\n"

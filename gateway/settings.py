@@ -1,0 +1,79 @@
+"""Configuration. The only module that reads the environment.
+
+Every setting is an environment variable with the `GATEWAY_` prefix; `python -m gateway`
+flags override host and port. Invalid values stop the gateway at start-up with a message
+naming the variable (see `load_settings`).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, HttpUrl, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The embedded sandbox accepts any token; the gateway sends this one when it runs on it
+# with no token configured, so the default set-up works with no configuration at all.
+SANDBOX_TOKEN = "sandbox"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", frozen=True, extra="ignore")
+
+    host: str = Field("127.0.0.1", description="Interface to listen on.")
+    port: int = Field(8000, ge=0, le=65535, description="Port to listen on.")
+    upstream_url: HttpUrl | None = Field(
+        None,
+        description="Base URL of the upstream API, e.g. https://faturamento.fintera.com.br/api/v1. "
+        "Unset: the embedded sandbox upstream.",
+    )
+    upstream_token: SecretStr | None = Field(
+        None,
+        description="API token the gateway sends upstream as `Token token=...`. Unset: each "
+        "client's own Authorization header is forwarded unchanged.",
+    )
+    connect_timeout: float = Field(5.0, gt=0, description="Seconds to open a connection upstream.")
+    read_timeout: float = Field(30.0, gt=0, description="Seconds to wait for upstream bytes.")
+    write_timeout: float = Field(30.0, gt=0, description="Seconds to send a request upstream.")
+    pool_timeout: float = Field(
+        5.0, gt=0, description="Seconds to wait for a free upstream connection."
+    )
+    request_timeout: float = Field(
+        60.0, gt=0, description="Deadline in seconds for a whole upstream exchange."
+    )
+    max_connections: int = Field(100, ge=1, description="Upper bound on upstream connections.")
+    max_keepalive_connections: int = Field(
+        20, ge=0, description="Idle upstream connections kept open for reuse."
+    )
+    graphiql: bool = Field(True, description="Serve the GraphiQL playground at /graphql.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Log level."
+    )
+
+    @property
+    def embedded(self) -> bool:
+        """True when the gateway runs on its built-in sandbox upstream."""
+        return self.upstream_url is None
+
+    def upstream_authorization(self) -> str | None:
+        """The Authorization header the deployment imposes, if any."""
+        if self.upstream_token is not None:
+            return f"Token token={self.upstream_token.get_secret_value()}"
+        if self.embedded:
+            return f"Token token={SANDBOX_TOKEN}"
+        return None
+
+
+class SettingsError(Exception):
+    """The environment holds a value the gateway cannot use; the message names it."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            name = "GATEWAY_" + "_".join(str(part) for part in item["loc"]).upper()
+            problems.append(f"{name}: {item['msg']}")
+        raise SettingsError("invalid configuration: " + "; ".join(problems)) from None

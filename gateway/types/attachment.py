@@ -1,0 +1,29 @@
+"""Attachments: files sent along with an invoice."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gateway.types.base import Mapped
+
+
+@strawberry.input(description="A file to attach to a new invoice.")
+class AttachmentInput:
+    filename: str | None = strawberry.field(
+        default=strawberry.UNSET, description="File name, e.g. `planilha.xlsx`."
+    )
+    content: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The file's bytes, Base64-encoded."
+    )
+    content_type: str | None = strawberry.field(
+        default=strawberry.UNSET, description="MIME type, e.g. `application/pdf`."
+    )
+
+
+@strawberry.type(description="A file attached to an invoice.")
+class Attachment(Mapped):
+    id: strawberry.ID = strawberry.field(description="Attachment id.")
+    filename: str | None = strawberry.field(default=None, description="File name.")
+    url: str | None = strawberry.field(
+        default=None, description="Where to download the file (relative or absolute URL)."
+    )

@@ -1,0 +1,304 @@
+"""Invoices ("faturamentos"): the central object of the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import Enum
+
+import strawberry
+
+from gateway.types.attachment import Attachment, AttachmentInput
+from gateway.types.base import Mapped
+from gateway.types.errors import UserError
+from gateway.types.payment_information import PaymentInformation, PaymentInformationInput
+from gateway.types.receivable import Receivable, ReceivableInput
+from gateway.types.service import Service, ServiceInput
+
+
+@strawberry.enum(description="Lifecycle state of an invoice.")
+class InvoiceState(Enum):
+    TO_EMIT = strawberry.enum_value("to_emit", description="Not yet billed.")
+    TO_RECEIVE = strawberry.enum_value("to_receive", description="Billed, awaiting payment.")
+    RECEIVED = strawberry.enum_value("received", description="Paid.")
+    CANCELLED = strawberry.enum_value("cancelled", description="Cancelled.")
+
+
+@strawberry.enum(description="Whether an invoice may be billed.")
+class ApprovalStatus(Enum):
+    APPROVED = strawberry.enum_value("approved", description="Approved for billing.")
+    BLOCKED = strawberry.enum_value("blocked", description="Blocked from billing.")
+
+
+@strawberry.enum(description="Who drives charging and notifications of an invoice.")
+class ManagementType(Enum):
+    MANUAL = strawberry.enum_value("manual", description="Managed by hand.")
+    AUTOMATIC = strawberry.enum_value(
+        "automatic",
+        description="Managed automatically; requires `automaticEmailTemplateId`.",
+    )
+
+
+@strawberry.enum(description="Kind of customer an invoice is billed to.")
+class CustomerType(Enum):
+    COMPANY = strawberry.enum_value("Company", description="A company (CNPJ).")
+    PERSON = strawberry.enum_value("Person", description="A natural person (CPF).")
+
+
+@strawberry.input(description="A new invoice for a contract.")
+class CreateInvoiceInput:
+    contract_id: strawberry.ID = strawberry.field(
+        description="Contract the invoice is billed under."
+    )
+    description: str = strawberry.field(description="Description of the invoice. Required.")
+    receivables: list[ReceivableInput] = strawberry.field(
+        description="Receivables (instalments); at least one, each with a due date."
+    )
+    gross_value: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="Gross amount of the invoice."
+    )
+    number: int | None = strawberry.field(default=strawberry.UNSET, description="Invoice number.")
+    issue_date: dt.date | None = strawberry.field(
+        default=strawberry.UNSET, description="Billing date."
+    )
+    estimated_issue_date: dt.date | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Forecast billing date; the upstream defaults it to `issueDate`.",
+    )
+    accrual_date: dt.date | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=(
+            "Accrual month ('competência'). Only the month and year are sent upstream; "
+            "invoices report it as the first day of that month."
+        ),
+    )
+    approval_status: ApprovalStatus | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Approval of the invoice (settable on creation only).",
+    )
+    nfse_service: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Service code of the service invoice (NFS-e)."
+    )
+    nfse_verification: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Verification code of the service invoice (NFS-e)."
+    )
+    payment_value: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="Amount to receive."
+    )
+    nfse_template_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="NFS-e template."
+    )
+    finance_category: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Finance category name."
+    )
+    finance_category_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Finance category."
+    )
+    finance_revenue_center: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Revenue centre name."
+    )
+    finance_revenue_center_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Revenue centre."
+    )
+    myfinance_sale_account_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Receivable account in the sister finance product (MyFinance).",
+    )
+    myfinance_sale_account_name: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Name of the receivable account in the sister finance product.",
+    )
+    nfe_body: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Body text of the service invoice (NFS-e)."
+    )
+    cobrato_charge_config_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Charge configuration in the sister billing product (Cobrato).",
+    )
+    cobrato_charge_config_name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Name of the charge configuration."
+    )
+    cobrato_charge_template_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Charge template in the sister billing product (Cobrato).",
+    )
+    cobrato_charge_template_name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Name of the charge template."
+    )
+    management_type: ManagementType | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Manual or automatic management; automatic requires "
+        "`automaticEmailTemplateId`.",
+    )
+    automatic_email_template_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Notification e-mail template."
+    )
+    notification_ruler_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Dunning ruler (notification schedule)."
+    )
+    days_until_automatic_nfe_emission: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Business days after payment before the NFS-e is issued automatically "
+        "(0 = on the billing date).",
+    )
+    comments: str | None = strawberry.field(default=strawberry.UNSET, description="Notes.")
+    issue_nfse: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Whether to issue a service invoice (NFS-e)."
+    )
+    charge_now: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Start charging at once (default false); only with `managementType: "
+        "AUTOMATIC` and `paymentMethod: BILLET`.",
+    )
+    invoice_template_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Invoice template (must be a one-off template)."
+    )
+    services: list[ServiceInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Service lines."
+    )
+    attachments: list[AttachmentInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Files to attach."
+    )
+    payment_information: PaymentInformationInput | None = strawberry.field(
+        default=strawberry.UNSET, description="How the invoice is charged."
+    )
+
+
+@strawberry.type(description="An invoice of a contract.")
+class Invoice(Mapped):
+    id: strawberry.ID = strawberry.field(description="Invoice id.")
+    contract_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Contract the invoice is billed under."
+    )
+    issue_date: dt.date | None = strawberry.field(default=None, description="Billing date.")
+    estimated_issue_date: dt.date | None = strawberry.field(
+        default=None, description="Forecast billing date."
+    )
+    gross_value: Decimal | None = strawberry.field(default=None, description="Gross amount.")
+    payment_value: Decimal | None = strawberry.field(default=None, description="Amount to receive.")
+    description: str | None = strawberry.field(default=None, description="Description.")
+    state: InvoiceState | None = strawberry.field(default=None, description="Lifecycle state.")
+    cancelled_automatically: bool | None = strawberry.field(
+        default=None, description="Whether the invoice was cancelled automatically."
+    )
+    nfe_service: str | None = strawberry.field(
+        default=None, description="Service code of the service invoice (NFS-e)."
+    )
+    nfe_verification: str | None = strawberry.field(
+        default=None, description="Verification code of the service invoice (NFS-e)."
+    )
+    nfe_issue_date: dt.date | None = strawberry.field(
+        default=None, description="When the service invoice (NFS-e) was issued."
+    )
+    nfe_body: str | None = strawberry.field(
+        default=None, description="Body text of the service invoice (NFS-e)."
+    )
+    nfe_issued: bool | None = strawberry.field(
+        default=None, description="Whether the service invoice (NFS-e) was issued."
+    )
+    number: str | None = strawberry.field(default=None, description="Invoice number.")
+    created_at: dt.datetime | None = strawberry.field(
+        default=None, description="When the invoice was created."
+    )
+    management_type: ManagementType | None = strawberry.field(
+        default=None, description="Manual or automatic management."
+    )
+    accrual_date: dt.date | None = strawberry.field(
+        default=None, description="Accrual month ('competência'), as its first day."
+    )
+    comments: str | None = strawberry.field(default=None, description="Notes.")
+    customer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Customer billed."
+    )
+    customer_type: CustomerType | None = strawberry.field(
+        default=None, description="Whether the customer is a company or a person."
+    )
+    emites_service_values_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Service values entry in the NFS-e issuer (Emites)."
+    )
+    emites_service_value_name: str | None = strawberry.field(
+        default=None, description="Name of the service values entry in the NFS-e issuer."
+    )
+    nfse_template_id: strawberry.ID | None = strawberry.field(
+        default=None, description="NFS-e template."
+    )
+    finance_category: str | None = strawberry.field(
+        default=None, description="Finance category name."
+    )
+    finance_category_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Finance category."
+    )
+    finance_revenue_center: str | None = strawberry.field(
+        default=None, description="Revenue centre name."
+    )
+    finance_revenue_center_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Revenue centre."
+    )
+    myfinance_sale_account_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Receivable account in the sister finance product (MyFinance)."
+    )
+    myfinance_sale_account_name: str | None = strawberry.field(
+        default=None, description="Name of that receivable account."
+    )
+    cobrato_charge_config_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Charge configuration in the sister billing product (Cobrato)."
+    )
+    cobrato_charge_config_name: str | None = strawberry.field(
+        default=None, description="Name of the charge configuration."
+    )
+    cobrato_charge_template_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Charge template in the sister billing product (Cobrato)."
+    )
+    cobrato_charge_template_name: str | None = strawberry.field(
+        default=None, description="Name of the charge template."
+    )
+    days_until_automatic_nfe_emission: int | None = strawberry.field(
+        default=None,
+        description="Business days after payment before the NFS-e is issued automatically "
+        "(0 = on the billing date).",
+    )
+    automatic_nfe_issue_date: dt.date | None = strawberry.field(
+        default=None, description="Date the NFS-e will be issued automatically."
+    )
+    automatic_email_template_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Notification e-mail template."
+    )
+    approval_status: ApprovalStatus | None = strawberry.field(
+        default=None, description="Whether the invoice is approved or blocked."
+    )
+    notification_ruler_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Dunning ruler (notification schedule)."
+    )
+    issue_nfse: bool | None = strawberry.field(
+        default=None, description="Whether a service invoice (NFS-e) is issued."
+    )
+    automatic_management_on_business_days: bool | None = strawberry.field(
+        default=None, description="Whether automatic management counts business days only."
+    )
+    nfse_url: str | None = strawberry.field(
+        default=None, description="Link to the service invoice (NFS-e) document."
+    )
+    fatura_url: str | None = strawberry.field(
+        default=None, description="Link to the invoice document."
+    )
+    receivables: list[Receivable] | None = strawberry.field(
+        default=None, description="Receivables (instalments)."
+    )
+    services: list[Service] | None = strawberry.field(default=None, description="Service lines.")
+    attachments: list[Attachment] | None = strawberry.field(
+        default=None, description="Attached files."
+    )
+    payment_information: PaymentInformation | None = strawberry.field(
+        default=None, description="How the invoice is charged."
+    )
+
+
+@strawberry.type(description="Result of `createInvoice`.")
+class CreateInvoicePayload:
+    invoice: Invoice | None = strawberry.field(
+        default=None, description="The created invoice; null when there are user errors."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Problems with the input; empty when the invoice was created.",
+    )

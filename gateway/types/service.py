@@ -1,0 +1,40 @@
+"""Services: the billed lines of an invoice."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import strawberry
+
+from gateway.types.base import Mapped
+
+
+@strawberry.input(description="One service line of a new invoice.")
+class ServiceInput:
+    service_item_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Id of the service item (catalogue entry)."
+    )
+    description: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Description of the service."
+    )
+    units: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="Quantity of units."
+    )
+    unit_value: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="Price of one unit."
+    )
+    value: Decimal | None = strawberry.field(
+        default=strawberry.UNSET, description="Total amount of the line."
+    )
+
+
+@strawberry.type(description="A service line of an invoice.")
+class Service(Mapped):
+    id: strawberry.ID = strawberry.field(description="Service line id.")
+    name: str | None = strawberry.field(default=None, description="Name of the service.")
+    description: str | None = strawberry.field(
+        default=None, description="Description of the service."
+    )
+    unit_value: Decimal | None = strawberry.field(default=None, description="Price of one unit.")
+    units: Decimal | None = strawberry.field(default=None, description="Quantity of units.")
+    value: Decimal | None = strawberry.field(default=None, description="Total amount of the line.")

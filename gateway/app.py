@@ -27,7 +27,9 @@ class State(TypedDict):
     upstream: UpstreamClient
 
 
-def _http_client(settings: Settings) -> httpx.AsyncClient:
+def _http_client(
+    settings: Settings, transport: httpx.AsyncBaseTransport | None
+) -> httpx.AsyncClient:
     timeout = httpx.Timeout(
         connect=settings.connect_timeout,
         read=settings.read_timeout,
@@ -40,23 +42,25 @@ def _http_client(settings: Settings) -> httpx.AsyncClient:
     )
     headers = {"User-Agent": "invoice-gateway"}
     if settings.upstream_url is None:
-        return httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=sandbox.create_app()),
-            base_url=SANDBOX_BASE_URL,
-            timeout=timeout,
-            headers=headers,
-        )
+        transport = transport or httpx.ASGITransport(app=sandbox.create_app())
     return httpx.AsyncClient(
-        base_url=str(settings.upstream_url), timeout=timeout, limits=limits, headers=headers
+        base_url=str(settings.upstream_url or SANDBOX_BASE_URL),
+        timeout=timeout,
+        limits=limits,
+        headers=headers,
+        transport=transport,
     )
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, upstream_transport: httpx.AsyncBaseTransport | None = None
+) -> Starlette:
+    """The gateway. `upstream_transport` replaces the network (tests and benchmarks only)."""
     settings = settings or load_settings()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
-        async with _http_client(settings) as http:
+        async with _http_client(settings, upstream_transport) as http:
             yield {"upstream": UpstreamClient(http, deadline=settings.request_timeout)}
 
     async def healthz(request: Request) -> JSONResponse:

@@ -79,13 +79,20 @@ def validate_invoice(raw: Raw) -> InvoiceData:
     services = [_service(item, errors) for item in raw["services"]]
     attachments = [_attachment(item, errors) for item in raw["attachments"]]
     payment = _payment(raw["payment_information"], errors) if raw["payment_information"] else None
-    if fields and fields.charge_now:
-        method = payment.payment_method if payment else None
-        if fields.management_type != "automatic" or method != "billet":
+    if to_bool(raw.get("charge_now")):
+        method = (raw["payment_information"] or {}).get("payment_method")
+        if raw.get("management_type") != "automatic" or method != "billet":
             errors.add("charge_now", msg.CHARGE_NOW_REQUIRES)
     if errors.items or fields is None or receivables is None:
         raise Unprocessable(errors.items)
     invoice_raw = {k: v for k, v in raw.items() if not isinstance(v, (list, dict))}
+    # Defaults are stored, as Rails stores them, so that a later change of issue_date or
+    # gross_value leaves them alone: an update changes only the fields it sends.
+    invoice_raw |= {
+        "estimated_issue_date": fields.estimated_issue_date.isoformat(),
+        "accrual_date": fields.accrual_date.isoformat(),
+        "payment_value": fields.payment_value,
+    }
     return InvoiceData(
         raw=invoice_raw,
         fields=fields,
@@ -131,7 +138,7 @@ def _invoice_fields(raw: Raw, errors: Errors) -> InvoiceFields | None:
         gross_value=gross,
         payment_value=gross if payment_value is None else payment_value,
         description=description,
-        number=to_text(raw.get("number")),
+        number=_number(raw.get("number")),
         approval_status=approval,
         management_type=management,
         automatic_email_template_id=template_id,
@@ -156,6 +163,12 @@ def _echoed(raw: Raw) -> dict[str, Scalar]:
         raw.get("automatic_management_on_business_days")
     )
     return echoed
+
+
+def _number(value: Any) -> str | None:
+    """Sent as an integer, answered as a string ("2"); free text is kept as it is."""
+    as_int = None if isinstance(value, str) else to_int(value)
+    return to_text(value) if as_int is None else str(as_int)
 
 
 def _date(raw: Raw, key: str, errors: Errors, *, required: bool) -> date | None:

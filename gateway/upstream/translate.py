@@ -2,11 +2,12 @@
 
 The body is what the upstream documents: wrapped in `{"invoice": ...}`, integers where it shows
 integers, the UUID string for `charging_account_id`, amounts as `Decimal` (encoded as JSON
-numbers with exactly the digits the client gave, see `gateway.upstream.json`), dates as
+numbers with exactly the digits the client gave, see `gateway.upstream.codec`), dates as
 `DD-MM-YYYY` and the accrual month as `MM/YYYY`. A field the client did not set is left out;
 an explicit `null` is sent as `null`.
 
-What the gateway can tell is wrong before calling (an id that is not a number, a malformed UUID) is raised as `InvalidInput`, with paths into the GraphQL arguments.
+What the gateway can tell is wrong before calling (an id that is not a number, a malformed
+UUID) is raised as `InvalidInput`, with paths into the GraphQL arguments.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ class Gateway:
     ) -> dict[str, Any]:
         """POST one operation; `variables` may be raw JSON text to keep exact numbers."""
         if isinstance(variables, str):
-            body = '{"query": %s, "variables": %s}' % (json.dumps(query), variables)
+            body = f'{{"query": {json.dumps(query)}, "variables": {variables}}}'
         else:
             body = json.dumps({"query": query, "variables": variables})
         response = self.client.post(
@@ -71,7 +71,9 @@ def answer(status: int, body: object = None, **headers: str) -> Handler:
         if body is None:
             return httpx.Response(status, headers=headers)
         return httpx.Response(
-            status, content=codec.encode(body), headers={"Content-Type": "application/json", **headers}
+            status,
+            content=codec.encode(body),
+            headers={"Content-Type": "application/json", **headers},
         )
 
     return handle

@@ -128,4 +128,4 @@ GET_INVOICE = """
 query GetInvoice($contractId: ID!, $id: ID!) {
   invoice(contractId: $contractId, id: $id) { ...FullInvoice }
 }
-""" + CREATE_INVOICE[CREATE_INVOICE.index("fragment"):]
+""" + CREATE_INVOICE[CREATE_INVOICE.index("fragment") :]

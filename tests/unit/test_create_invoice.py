@@ -23,43 +23,99 @@ from tests.support.seed import (
 )
 
 EXPECTED_SEED_INVOICE: dict[str, Any] = {
-    "id": "61", "contractId": "3", "issueDate": "2025-06-02", "estimatedIssueDate": "2025-06-02",
-    "grossValue": "700.00", "paymentValue": "700.00", "description": "Teste Doc",
-    "state": "TO_EMIT", "cancelledAutomatically": False, "nfeService": None,
-    "nfeVerification": None, "nfeIssueDate": None, "nfeBody": "Nfe teste ", "nfeIssued": False,
-    "number": "2", "createdAt": "2025-05-06T08:28:35-03:00", "managementType": "MANUAL",
-    "accrualDate": "2025-06-01", "comments": None, "customerId": "3", "customerType": "COMPANY",
-    "emitesServiceValuesId": None, "emitesServiceValueName": None, "nfseTemplateId": None,
-    "financeCategory": None, "financeCategoryId": None, "financeRevenueCenter": None,
-    "financeRevenueCenterId": None, "myfinanceSaleAccountId": None,
-    "myfinanceSaleAccountName": None, "cobratoChargeConfigId": None,
-    "cobratoChargeConfigName": None, "cobratoChargeTemplateId": None,
-    "cobratoChargeTemplateName": None, "daysUntilAutomaticNfeEmission": 0,
-    "automaticNfeIssueDate": None, "automaticEmailTemplateId": None,
-    "approvalStatus": "APPROVED", "notificationRulerId": None, "issueNfse": False,
-    "automaticManagementOnBusinessDays": False, "nfseUrl": None, "faturaUrl": None,
+    "id": "61",
+    "contractId": "3",
+    "issueDate": "2025-06-02",
+    "estimatedIssueDate": "2025-06-02",
+    "grossValue": "700.00",
+    "paymentValue": "700.00",
+    "description": "Teste Doc",
+    "state": "TO_EMIT",
+    "cancelledAutomatically": False,
+    "nfeService": None,
+    "nfeVerification": None,
+    "nfeIssueDate": None,
+    "nfeBody": "Nfe teste ",
+    "nfeIssued": False,
+    "number": "2",
+    "createdAt": "2025-05-06T08:28:35-03:00",
+    "managementType": "MANUAL",
+    "accrualDate": "2025-06-01",
+    "comments": None,
+    "customerId": "3",
+    "customerType": "COMPANY",
+    "emitesServiceValuesId": None,
+    "emitesServiceValueName": None,
+    "nfseTemplateId": None,
+    "financeCategory": None,
+    "financeCategoryId": None,
+    "financeRevenueCenter": None,
+    "financeRevenueCenterId": None,
+    "myfinanceSaleAccountId": None,
+    "myfinanceSaleAccountName": None,
+    "cobratoChargeConfigId": None,
+    "cobratoChargeConfigName": None,
+    "cobratoChargeTemplateId": None,
+    "cobratoChargeTemplateName": None,
+    "daysUntilAutomaticNfeEmission": 0,
+    "automaticNfeIssueDate": None,
+    "automaticEmailTemplateId": None,
+    "approvalStatus": "APPROVED",
+    "notificationRulerId": None,
+    "issueNfse": False,
+    "automaticManagementOnBusinessDays": False,
+    "nfseUrl": None,
+    "faturaUrl": None,
     "receivables": [
         {
-            "id": "62", "invoiceId": "61", "dueDate": "2025-06-10", "value": "100",
-            "grossValue": "700.00", "paymentValue": "700.00", "receivedValue": None,
-            "receivedAt": None, "createdAt": "2025-05-06T08:28:35-03:00", "state": "TO_EMIT",
-            "paymentGatewayStatus": None, "cobratoChargeId": None, "cobratoErrors": None,
-            "financeReceivableId": None, "myfinanceSaleId": None, "financeEntityId": None,
-            "myfinanceErrors": None, "myfinanceReceivableAccountId": None, "billetUrl": None,
+            "id": "62",
+            "invoiceId": "61",
+            "dueDate": "2025-06-10",
+            "value": "100",
+            "grossValue": "700.00",
+            "paymentValue": "700.00",
+            "receivedValue": None,
+            "receivedAt": None,
+            "createdAt": "2025-05-06T08:28:35-03:00",
+            "state": "TO_EMIT",
+            "paymentGatewayStatus": None,
+            "cobratoChargeId": None,
+            "cobratoErrors": None,
+            "financeReceivableId": None,
+            "myfinanceSaleId": None,
+            "financeEntityId": None,
+            "myfinanceErrors": None,
+            "myfinanceReceivableAccountId": None,
+            "billetUrl": None,
         }
     ],
     "services": [
-        {"id": "39", "name": "Faturamento", "description": "Faturamento", "unitValue": "100.00",
-         "units": "7", "value": "700.00"}
+        {
+            "id": "39",
+            "name": "Faturamento",
+            "description": "Faturamento",
+            "unitValue": "100.00",
+            "units": "7",
+            "value": "700.00",
+        }
     ],
     "attachments": [
-        {"id": "1", "filename": "teste",
-         "url": "/system/attachments/attachments/000/000/001/original/teste?1746530915"}
+        {
+            "id": "1",
+            "filename": "teste",
+            "url": "/system/attachments/attachments/000/000/001/original/teste?1746530915",
+        }
     ],
     "paymentInformation": {
-        "id": "65", "paymentMethod": "BILLET", "cobratoCardId": None, "cardExpirationMonth": None,
-        "cardExpirationYear": None, "installments": None, "financialChargeTemplateId": "1",
-        "financialAccountId": "1", "createdAt": "2025-05-06T08:28:35-03:00",
+        "id": "65",
+        "paymentMethod": "BILLET",
+        "cobratoCardId": None,
+        "cardExpirationMonth": None,
+        "cardExpirationYear": None,
+        "installments": None,
+        "financialChargeTemplateId": "1",
+        "financialAccountId": "1",
+        "createdAt": "2025-05-06T08:28:35-03:00",
         "chargingAccountId": None,
     },
 }
@@ -106,7 +162,9 @@ def test_no_header_and_no_token_sends_no_authorization_and_401_is_unauthenticate
     assert result["data"] is None
     (error,) = result["errors"]
     assert error["extensions"] == {
-        "code": "UNAUTHENTICATED", "upstreamRequestId": "req-401", "upstreamStatus": 401,
+        "code": "UNAUTHENTICATED",
+        "upstreamRequestId": "req-401",
+        "upstreamStatus": 401,
     }
     assert error["path"] == ["createInvoice"]
 
@@ -115,18 +173,32 @@ def test_no_header_and_no_token_sends_no_authorization_and_401_is_unauthenticate
     ("errors", "expected"),
     [
         (
-            {"receivables.due_date": "não pode ficar em branco", "services.units": "deve ser numérico"},
+            {
+                "receivables.due_date": "não pode ficar em branco",
+                "services.units": "deve ser numérico",
+            },
             [
-                {"field": ["input", "receivables", "dueDate"],
-                 "message": "não pode ficar em branco", "code": "BLANK"},
-                {"field": ["input", "services", "units"], "message": "deve ser numérico",
-                 "code": "NOT_A_NUMBER"},
+                {
+                    "field": ["input", "receivables", "dueDate"],
+                    "message": "não pode ficar em branco",
+                    "code": "BLANK",
+                },
+                {
+                    "field": ["input", "services", "units"],
+                    "message": "deve ser numérico",
+                    "code": "NOT_A_NUMBER",
+                },
             ],
         ),
         (
             {"description": ["não pode ficar em branco"]},
-            [{"field": ["input", "description"], "message": "não pode ficar em branco",
-              "code": "BLANK"}],
+            [
+                {
+                    "field": ["input", "description"],
+                    "message": "não pode ficar em branco",
+                    "code": "BLANK",
+                }
+            ],
         ),
         (
             "O faturamento não pode ser criado.",
@@ -149,7 +221,11 @@ def test_404_on_create_is_a_user_error_on_the_contract() -> None:
     assert result["data"]["createInvoice"] == {
         "invoice": None,
         "userErrors": [
-            {"field": ["input", "contractId"], "message": "Contract not found.", "code": "NOT_FOUND"}
+            {
+                "field": ["input", "contractId"],
+                "message": "Contract not found.",
+                "code": "NOT_FOUND",
+            }
         ],
     }
 
@@ -157,8 +233,11 @@ def test_404_on_create_is_a_user_error_on_the_contract() -> None:
 @pytest.mark.parametrize(
     ("handler", "code", "status"),
     [
-        (answer(500, b"<html>Internal Server Error: secret stack</html>"), "UPSTREAM_SERVER_ERROR",
-         500),
+        (
+            answer(500, b"<html>Internal Server Error: secret stack</html>"),
+            "UPSTREAM_SERVER_ERROR",
+            500,
+        ),
         (answer(502, b""), "UPSTREAM_SERVER_ERROR", 502),
         (answer(201, b"<html>not json"), "UPSTREAM_BAD_RESPONSE", 201),
         (answer(201, b'{"invoice": {"id": 1'), "UPSTREAM_BAD_RESPONSE", 201),
@@ -183,9 +262,12 @@ def test_upstream_failures_get_their_own_codes_and_safe_messages(
     assert result["data"] is None
     (error,) = result["errors"]
     assert error["extensions"] == {
-        "code": code, "upstreamRequestId": "req-42", "upstreamStatus": status,
+        "code": code,
+        "upstreamRequestId": "req-42",
+        "upstreamStatus": status,
     }
-    assert "secret" not in error["message"] and "Traceback" not in json.dumps(result)
+    assert "secret" not in error["message"]
+    assert "Traceback" not in json.dumps(result)
     if status == 201:
         assert "created" in error["message"]
 
@@ -194,7 +276,9 @@ def test_429_carries_retry_after() -> None:
     with gateway_with(answer(429, b"", **{"Retry-After": "30"})) as gateway:
         result = gateway.graphql(CREATE_INVOICE, MINIMAL)
     assert result["errors"][0]["extensions"] == {
-        "code": "UPSTREAM_RATE_LIMITED", "upstreamStatus": 429, "retryAfter": "30",
+        "code": "UPSTREAM_RATE_LIMITED",
+        "upstreamStatus": 429,
+        "retryAfter": "30",
     }
 
 
@@ -245,9 +329,14 @@ def test_an_unexpected_value_in_a_created_invoice_costs_only_that_field() -> Non
 
 def test_input_the_gateway_can_reject_never_reaches_the_upstream() -> None:
     variables = json.dumps(
-        {"input": {"contractId": "abc", "description": "x",
-                   "receivables": [{"dueDate": "2025-06-10"}],
-                   "services": [{"serviceItemId": "2"}, {"serviceItemId": "two"}]}}
+        {
+            "input": {
+                "contractId": "abc",
+                "description": "x",
+                "receivables": [{"dueDate": "2025-06-10"}],
+                "services": [{"serviceItemId": "2"}, {"serviceItemId": "two"}],
+            }
+        }
     )
     with gateway_with(answer(201, seed_response())) as gateway:
         result = gateway.graphql(CREATE_INVOICE, variables)
@@ -255,21 +344,38 @@ def test_input_the_gateway_can_reject_never_reaches_the_upstream() -> None:
     assert result["data"]["createInvoice"] == {
         "invoice": None,
         "userErrors": [
-            {"field": ["input", "contractId"], "message": "must be a numeric id", "code": "INVALID"},
-            {"field": ["input", "services", "1", "serviceItemId"],
-             "message": "must be a numeric id", "code": "INVALID"},
+            {
+                "field": ["input", "contractId"],
+                "message": "must be a numeric id",
+                "code": "INVALID",
+            },
+            {
+                "field": ["input", "services", "1", "serviceItemId"],
+                "message": "must be a numeric id",
+                "code": "INVALID",
+            },
         ],
     }
 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("grossValue", "NaN"), ("grossValue", "1e999999"), ("issueDate", "2025-02-30"),
-     ("grossValue", "1.00000000001")],
+    [
+        ("grossValue", "NaN"),
+        ("grossValue", "1e999999"),
+        ("issueDate", "2025-02-30"),
+        ("grossValue", "1.00000000001"),
+    ],
 )
 def test_bad_scalars_are_request_errors_before_any_call(field: str, value: str) -> None:
-    variables = {"input": {"contractId": "3", "description": "x",
-                           "receivables": [{"dueDate": "2025-06-10"}], field: value}}
+    variables = {
+        "input": {
+            "contractId": "3",
+            "description": "x",
+            "receivables": [{"dueDate": "2025-06-10"}],
+            field: value,
+        }
+    }
     with gateway_with(answer(201, seed_response())) as gateway:
         result = gateway.graphql(CREATE_INVOICE, variables)
     assert gateway.sent == []
@@ -297,7 +403,9 @@ def test_invoice_query_reads_one_invoice() -> None:
     assert result["data"] == {"invoice": EXPECTED_SEED_INVOICE}
     (sent,) = gateway.sent
     assert (sent.method, sent.url.path, sent.content) == (
-        "GET", "/api/v1/contracts/3/invoices/61", b"",
+        "GET",
+        "/api/v1/contracts/3/invoices/61",
+        b"",
     )
     assert sent.headers["authorization"] == TOKEN
 

@@ -50,7 +50,9 @@ def test_the_seed_response_maps_to_iso_dates_and_exact_decimals() -> None:
     assert invoice.services is not None
     (service,) = invoice.services
     assert (str(service.units), str(service.unit_value), str(service.value)) == (
-        "7", "100.00", "700.00",
+        "7",
+        "100.00",
+        "700.00",
     )
     assert invoice.attachments is not None
     assert invoice.attachments[0].url == (
@@ -143,7 +145,11 @@ def test_a_bad_value_costs_only_its_own_field() -> None:
     assert invoice.id == "9"
     assert invoice.description == "kept"
     assert set(invoice.problems) == {
-        "state", "issue_date", "gross_value", "services", "payment_information",
+        "state",
+        "issue_date",
+        "gross_value",
+        "services",
+        "payment_information",
     }
     assert "on_hold" in invoice.problems["state"]
     assert invoice.receivables is not None

@@ -7,7 +7,9 @@ from gateway.upstream.rejections import field_path, user_errors_from_rejection
 
 
 def as_tuples(errors: object) -> list[tuple[list[str] | None, str, UserErrorCode]]:
-    return [(e.field, e.message, e.code) for e in user_errors_from_rejection(errors, root=["input"])]
+    return [
+        (e.field, e.message, e.code) for e in user_errors_from_rejection(errors, root=["input"])
+    ]
 
 
 def test_shape_one_field_to_message_with_dotted_keys() -> None:
@@ -40,10 +42,15 @@ def test_invoice_level_rule_lands_on_the_collection() -> None:
 
 def test_paths_for_indexes_nesting_and_base() -> None:
     assert field_path("receivables[0].due_date", root=["input"]) == [
-        "input", "receivables", "0", "dueDate",
+        "input",
+        "receivables",
+        "0",
+        "dueDate",
     ]
     assert field_path("payment_information.payment_method", root=["input"]) == [
-        "input", "paymentInformation", "paymentMethod",
+        "input",
+        "paymentInformation",
+        "paymentMethod",
     ]
     assert field_path("base", root=["input"]) is None
     assert as_tuples({"approval_status": "não está incluído na lista"})[0][2] is (

@@ -61,8 +61,19 @@ def test_decimal_output_is_never_an_exponent() -> None:
     assert format_decimal(Decimal("1E-7")) == "0.0000001"
 
 
-@pytest.mark.parametrize("given", ["2025-02-30", "2025-13-01", "02-06-2025", "2025-6-2", "20250602",
-                                   "0001-01-01", "9999-12-31", 20250602])
+@pytest.mark.parametrize(
+    "given",
+    [
+        "2025-02-30",
+        "2025-13-01",
+        "02-06-2025",
+        "2025-6-2",
+        "20250602",
+        "0001-01-01",
+        "9999-12-31",
+        20250602,
+    ],
+)
 def test_date_input_rejects_impossible_and_foreign_forms(given: object) -> None:
     with pytest.raises(ValueError, match="Date"):
         parse_date(given)

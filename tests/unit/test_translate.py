@@ -87,9 +87,14 @@ def test_amounts_are_json_numbers_with_the_exact_digits() -> None:
     _, body = create_invoice_request(
         minimal(
             gross_value=Decimal("700.10"),
-            receivables=[ReceivableInput(due_date=dt.date(2025, 6, 10), gross_value=Decimal("700.10"))],
-            services=[ServiceInput(units=Decimal("7"), unit_value=Decimal("100.0143"),
-                                   value=Decimal("700.10"))],
+            receivables=[
+                ReceivableInput(due_date=dt.date(2025, 6, 10), gross_value=Decimal("700.10"))
+            ],
+            services=[
+                ServiceInput(
+                    units=Decimal("7"), unit_value=Decimal("100.0143"), value=Decimal("700.10")
+                )
+            ],
         )
     )
     encoded = codec.encode(body)
@@ -105,8 +110,10 @@ def test_every_unsendable_value_is_reported_with_its_path() -> None:
             minimal(
                 contract_id=strawberry.ID("../admin"),
                 nfse_template_id=strawberry.ID("abc"),
-                services=[ServiceInput(service_item_id=strawberry.ID("2")),
-                          ServiceInput(service_item_id=strawberry.ID("x2"))],
+                services=[
+                    ServiceInput(service_item_id=strawberry.ID("2")),
+                    ServiceInput(service_item_id=strawberry.ID("x2")),
+                ],
                 payment_information=PaymentInformationInput(
                     charging_account_id=strawberry.ID("not-a-uuid")
                 ),

@@ -62,10 +62,10 @@ def running(*args: str, env: dict[str, str]) -> Iterator[str]:
 
 def test_the_default_command_serves_graphql_on_the_embedded_sandbox() -> None:
     with running(env=_clean_env()) as url, httpx.Client(base_url=url, timeout=10) as client:
+        query = json.dumps(CREATE_INVOICE)
         created = client.post(
             "/graphql",
-            content='{"query": %s, "variables": %s}'
-            % (json.dumps(CREATE_INVOICE), seed_variables_json()),
+            content=f'{{"query": {query}, "variables": {seed_variables_json()}}}',
             headers={"Content-Type": "application/json"},
         ).json()
         invoice = created["data"]["createInvoice"]["invoice"]

@@ -8,19 +8,35 @@ from typing import TypedDict
 
 import httpx
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from strawberry.http.ides import get_graphql_ide_html
 
 from gateway import sandbox
-from gateway.schema import schema
+from gateway.http.endpoint import EndpointOptions, GraphQLEndpoint
+from gateway.persisted_queries import MemoryPersistedQueryStore
+from gateway.schema import build_schema
 from gateway.settings import Settings, load_settings
 from gateway.upstream.client import UpstreamClient
 from gateway.upstream.errors import UpstreamError
-from gateway.view import GraphQLView
 
 # The embedded sandbox is called in-process through this made-up origin.
 SANDBOX_BASE_URL = "http://sandbox.invalid/api/v1"
+
+# What browsers may send cross-origin: the GraphQL basics, credentials, Apollo's client
+# headers (including the CSRF preflight markers) and idempotency keys.
+CORS_ALLOWED_HEADERS = [
+    "Content-Type",
+    "Authorization",
+    "Apollo-Require-Preflight",
+    "X-Apollo-Operation-Name",
+    "Apollographql-Client-Name",
+    "Apollographql-Client-Version",
+    "Idempotency-Key",
+]
 
 
 class State(TypedDict):
@@ -79,16 +95,41 @@ def create_app(
             )
         return JSONResponse({"status": "ready"})
 
-    graphql = GraphQLView(
-        schema,
-        graphql_ide="graphiql" if settings.graphiql else None,
-        upstream_authorization=settings.upstream_authorization(),
+    graphql = GraphQLEndpoint(
+        schema=build_schema(
+            introspection=settings.introspection, field_suggestions=settings.field_suggestions
+        ),
+        store=MemoryPersistedQueryStore(max_entries=settings.apq_max_entries),
+        options=EndpointOptions(
+            max_request_bytes=settings.max_request_bytes,
+            max_upload_bytes=settings.max_upload_bytes,
+            max_batch_size=settings.max_batch_size,
+            allowed_origins=frozenset(settings.cors_origins),
+            upstream_authorization=settings.upstream_authorization(),
+            playground=_playground if settings.graphiql else None,
+        ),
     )
+    middleware = []
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=CORS_ALLOWED_HEADERS,
+                max_age=600,
+            )
+        )
     return Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", graphql),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
         ],
+        middleware=middleware,
         lifespan=lifespan,
     )
+
+
+def _playground() -> str:
+    return get_graphql_ide_html("graphiql")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -177,8 +178,56 @@ DecimalScalar: ScalarDefinition = strawberry.scalar(
     parse_literal=_parse_decimal_literal,
 )
 
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class UploadedFile:
+    """A file sent with the multipart request spec, read into memory up to the size limit.
+
+    A file over the limit keeps no bytes, only the fact that it was too large, so the
+    mutation can answer with a user error on the right input path.
+    """
+
+    filename: str
+    content_type: str
+    data: bytes
+    too_large: bool = False
+    max_bytes: int = 0
+
+    def __repr__(self) -> str:
+        # Never the content: it may end up in a log line.
+        return f"UploadedFile({self.filename!r}, {self.content_type!r}, {len(self.data)} bytes)"
+
+
+def _parse_upload(value: object) -> UploadedFile:
+    if isinstance(value, UploadedFile):
+        return value
+    raise ValueError(
+        "Upload must be a file sent as a multipart request "
+        "(https://github.com/jaydenseric/graphql-multipart-request-spec)."
+    )
+
+
+def _parse_upload_literal(node: ValueNode, _variables: Any = None) -> UploadedFile:
+    raise ValueError("Upload cannot be written in the query; send it as a multipart variable.")
+
+
+def _serialize_upload(value: object) -> str:
+    raise TypeError("Upload is an input-only scalar")
+
+
+UploadScalar: ScalarDefinition = strawberry.scalar(
+    name="Upload",
+    description="A file uploaded with the GraphQL multipart request spec (input only).",
+    specified_by_url="https://github.com/jaydenseric/graphql-multipart-request-spec",
+    serialize=_serialize_upload,
+    parse_value=_parse_upload,
+    parse_literal=_parse_upload_literal,
+)
+
 SCALAR_MAP: dict[object, ScalarDefinition] = {
     dt.date: DateScalar,
     dt.datetime: DateTimeScalar,
     Decimal: DecimalScalar,
+    UploadedFile: UploadScalar,
 }

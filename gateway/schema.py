@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
 
 import strawberry
 from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import AddValidationRules, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -42,14 +44,19 @@ class GatewaySchema(strawberry.Schema):
                 )
 
 
-def build_schema(**options: Any) -> GatewaySchema:
+def build_schema(*, introspection: bool = True, field_suggestions: bool = True) -> GatewaySchema:
+    """The schema; production deployments may hide its shape (introspection, suggestions)."""
+    extensions: list[Callable[[], SchemaExtension]] = []
+    if not introspection:
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
+        extensions=extensions,
         config=StrawberryConfig(
             scalar_map=SCALAR_MAP,
             default_resolver=resolve_field,
-            **options,
+            disable_field_suggestions=not field_suggestions,
         ),
     )
 

@@ -7,10 +7,10 @@ naming the variable (see `load_settings`).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, HttpUrl, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, HttpUrl, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The embedded sandbox accepts any token; the gateway sends this one when it runs on it
 # with no token configured, so the default set-up works with no configuration at all.
@@ -46,9 +46,35 @@ class Settings(BaseSettings):
         20, ge=0, description="Idle upstream connections kept open for reuse."
     )
     graphiql: bool = Field(True, description="Serve the GraphiQL playground at /graphql.")
+    introspection: bool = Field(True, description="Answer introspection queries.")
+    field_suggestions: bool = Field(
+        True, description="Suggest field names ('Did you mean ...') in validation errors."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated origins allowed to call the gateway from a browser "
+        "(CORS). Empty: none.",
+    )
+    max_request_bytes: int = Field(
+        8 * 1024 * 1024, ge=1024, description="Largest accepted request body, in bytes."
+    )
+    max_upload_bytes: int = Field(
+        5 * 1024 * 1024, ge=1, description="Largest accepted uploaded file, in bytes."
+    )
+    max_batch_size: int = Field(10, ge=1, description="Most operations in one batched request.")
+    apq_max_entries: int = Field(
+        1000, ge=1, description="Most automatic persisted queries kept (least recently used go)."
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Log level."
     )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
 
     @property
     def embedded(self) -> bool:

@@ -1,0 +1,1 @@
+"""GraphQL over HTTP: request parsing, content negotiation, CSRF, and the `/graphql` endpoint."""

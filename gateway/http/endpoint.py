@@ -1,0 +1,273 @@
+"""The `/graphql` endpoint, following the GraphQL-over-HTTP spec.
+
+- GET runs queries (never mutations: 405); POST runs everything, as JSON, a JSON batch, or a
+  multipart upload.
+- Responses are `application/graphql-response+json` or `application/json`, as the client's
+  `Accept` prefers. A request that cannot run at all (unparseable, invalid, variables that do
+  not fit) has no `data`; under `application/graphql-response+json` it gets a 400.
+- Automatic persisted queries, a bounded body size and CSRF protection apply to every request.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Message, Receive, Scope, Send
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+
+from gateway import persisted_queries
+from gateway.context import Context
+from gateway.errors import INTERNAL_MESSAGE, format_error
+from gateway.http.csrf import is_forgery_risk
+from gateway.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
+from gateway.http.request import (
+    GraphQLRequest,
+    ParsedRequest,
+    RequestError,
+    parse_get,
+    parse_json_body,
+    parse_multipart,
+)
+from gateway.persisted_queries import PersistedQueryNotFound, PersistedQueryStore
+from gateway.schema import GatewaySchema
+from gateway.upstream.client import UpstreamClient
+
+logger = logging.getLogger("gateway.errors")
+
+QUERIES_ONLY = frozenset({OperationType.QUERY})
+QUERIES_AND_MUTATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndpointOptions:
+    max_request_bytes: int
+    max_upload_bytes: int
+    max_batch_size: int
+    allowed_origins: Collection[str] = ()
+    # The deployment's Authorization for the upstream; `None` forwards each client's own.
+    upstream_authorization: str | None = None
+    playground: Callable[[], str] | None = None
+
+
+class _Result:
+    """One operation's response body, and whether it was a request error (nothing ran)."""
+
+    __slots__ = ("body", "request_error")
+
+    def __init__(self, body: dict[str, Any], *, request_error: bool) -> None:
+        self.body = body
+        self.request_error = request_error
+
+
+class GraphQLEndpoint:
+    def __init__(
+        self, *, schema: GatewaySchema, store: PersistedQueryStore, options: EndpointOptions
+    ) -> None:
+        self._schema = schema
+        self._store = store
+        self._options = options
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive=self._limited(scope, receive))
+        try:
+            response = await self._handle(request)
+        except Exception:
+            # Whatever went wrong, the client gets a GraphQL-shaped answer, not a traceback.
+            logger.exception("unexpected error while serving /graphql")
+            error = RequestError(INTERNAL_MESSAGE, status=500, code="INTERNAL_SERVER_ERROR")
+            response = _error_response(error, JSON)
+        await response(scope, receive, send)
+
+    def _limited(self, scope: Scope, receive: Receive) -> Receive:
+        limit = self._options.max_request_bytes
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise RequestError(
+                    f"The request body exceeds {limit} bytes.",
+                    status=413,
+                    code="REQUEST_TOO_LARGE",
+                )
+            return message
+
+        return limited
+
+    async def _handle(self, request: Request) -> Response:
+        media_type = choose_media_type(request.headers.get("accept"))
+        try:
+            if request.method not in ("GET", "POST"):
+                raise RequestError(
+                    "GraphQL requests use GET (queries) or POST.",
+                    status=405,
+                    code="METHOD_NOT_ALLOWED",
+                    headers={"Allow": "GET, POST"},
+                )
+            if self._wants_playground(request):
+                assert self._options.playground is not None
+                return HTMLResponse(self._options.playground())
+            if media_type is None:
+                raise RequestError(
+                    f"Cannot answer in any type the Accept header allows; use {JSON} or "
+                    f"{GRAPHQL_RESPONSE_JSON}.",
+                    status=406,
+                    code="NOT_ACCEPTABLE",
+                )
+            self._check_forgery(request)
+            parsed = await self._parse(request)
+            results = [await self._run(operation, request) for operation in parsed.operations]
+        except RequestError as error:
+            return _error_response(error, media_type or JSON)
+        if parsed.batched:
+            return _json_response([result.body for result in results], 200, media_type)
+        (result,) = results
+        status = 400 if result.request_error and media_type == GRAPHQL_RESPONSE_JSON else 200
+        return _json_response(result.body, status, media_type)
+
+    def _wants_playground(self, request: Request) -> bool:
+        return (
+            self._options.playground is not None
+            and request.method == "GET"
+            and "text/html" in request.headers.get("accept", "")
+            and "query" not in request.query_params
+            and "extensions" not in request.query_params
+        )
+
+    def _check_forgery(self, request: Request) -> None:
+        own_origin = f"{request.url.scheme}://{request.url.netloc}"
+        if is_forgery_risk(
+            method=request.method,
+            headers=request.headers,
+            own_origin=own_origin,
+            allowed_origins=self._options.allowed_origins,
+        ):
+            raise RequestError(
+                "This request has been blocked as a potential cross-site request forgery: "
+                "send it with `Content-Type: application/json`, or with a non-empty "
+                "`Apollo-Require-Preflight` header.",
+                status=403,
+                code="CSRF_BLOCKED",
+            )
+
+    async def _parse(self, request: Request) -> ParsedRequest:
+        if request.method == "GET":
+            return parse_get(request)
+        content_type, _, parameters = request.headers.get("content-type", "").partition(";")
+        content_type = content_type.strip().lower()
+        charset = _charset(parameters)
+        if charset not in (None, "utf-8", "utf8"):
+            raise RequestError(
+                "Only UTF-8 request bodies are supported.",
+                status=415,
+                code="UNSUPPORTED_MEDIA_TYPE",
+            )
+        if content_type == "application/json":
+            return parse_json_body(
+                await request.body(), max_batch_size=self._options.max_batch_size
+            )
+        if content_type == "multipart/form-data":
+            return await parse_multipart(
+                request,
+                max_batch_size=self._options.max_batch_size,
+                max_upload_bytes=self._options.max_upload_bytes,
+            )
+        raise RequestError(
+            "POST requests must be `application/json` (or `multipart/form-data` for uploads).",
+            status=415,
+            code="UNSUPPORTED_MEDIA_TYPE",
+        )
+
+    async def _run(self, operation: GraphQLRequest, request: Request) -> _Result:
+        try:
+            query = await persisted_queries.resolve(operation, self._store)
+        except PersistedQueryNotFound:
+            return _Result(
+                {
+                    "errors": [
+                        {
+                            "message": persisted_queries.NOT_FOUND_MESSAGE,
+                            "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"},
+                        }
+                    ]
+                },
+                request_error=False,
+            )
+        if query is None:
+            raise RequestError("The request has no `query`.", code="BAD_REQUEST")
+        upstream: UpstreamClient = request.state.upstream
+        context = Context(
+            upstream=upstream,
+            authorization=self._options.upstream_authorization
+            or request.headers.get("authorization"),
+        )
+        try:
+            result = await self._schema.execute(
+                query,
+                variable_values=operation.variables,
+                context_value=context,
+                operation_name=operation.operation_name,
+                allowed_operation_types=(
+                    QUERIES_ONLY if request.method == "GET" else QUERIES_AND_MUTATIONS
+                ),
+            )
+        except InvalidOperationTypeError:
+            raise RequestError(
+                "Only queries can be sent with GET; send mutations with POST.",
+                status=405,
+                code="METHOD_NOT_ALLOWED",
+                headers={"Allow": "POST"},
+            ) from None
+        except MissingQueryError:
+            raise RequestError("The request has no `query`.") from None
+        except CannotGetOperationTypeError as error:
+            raise RequestError(f"Cannot run this document: {error}.") from None
+        return _body(result)
+
+
+def _body(result: ExecutionResult) -> _Result:
+    errors = result.errors or []
+    # Parse, validation and variable errors happen before execution: they have no path, and
+    # the spec says the response then has no `data` at all.
+    request_error = result.data is None and bool(errors) and all(e.path is None for e in errors)
+    body: dict[str, Any] = {} if request_error else {"data": result.data}
+    if errors:
+        body["errors"] = [format_error(error) for error in errors]
+    if result.extensions:
+        body["extensions"] = result.extensions
+    return _Result(body, request_error=request_error)
+
+
+def _charset(parameters: str) -> str | None:
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
+
+
+def _json_response(body: object, status: int, media_type: str) -> Response:
+    return Response(
+        orjson.dumps(body), status_code=status, media_type=f"{media_type}; charset=utf-8"
+    )
+
+
+def _error_response(error: RequestError, media_type: str) -> Response:
+    body = {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}
+    response = _json_response(body, error.status, media_type)
+    response.headers.update(error.headers)
+    return response
+
+
+__all__ = ["EndpointOptions", "GraphQLEndpoint"]

@@ -1,0 +1,192 @@
+"""Reading GraphQL-over-HTTP requests: GET parameters, JSON bodies (single or batched) and
+multipart uploads (https://github.com/jaydenseric/graphql-multipart-request-spec).
+
+Every way a request can be malformed raises `RequestError` with its HTTP status and a
+message that says what to fix.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+
+from gateway.scalars import UploadedFile
+
+
+class RequestError(Exception):
+    """The HTTP request is not a GraphQL request the gateway can run."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int = 400,
+        code: str = "BAD_REQUEST",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.headers = headers or {}
+
+
+@dataclass(slots=True)
+class GraphQLRequest:
+    query: str | None
+    variables: dict[str, Any] | None = None
+    operation_name: str | None = None
+    extensions: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class ParsedRequest:
+    operations: list[GraphQLRequest]
+    batched: bool = False
+    uploads: list[UploadedFile] = field(default_factory=list)
+
+
+def decode_json(data: bytes | str) -> Any:
+    # Numbers keep the digits the client wrote: a Decimal variable of `700.10` stays `700.10`.
+    return json.loads(data, parse_float=Decimal)
+
+
+def _operation(data: object) -> GraphQLRequest:
+    if not isinstance(data, dict):
+        raise RequestError("A GraphQL request must be a JSON object.")
+    query = data.get("query")
+    if query is not None and not isinstance(query, str):
+        raise RequestError("The `query` parameter must be a string.")
+    variables = data.get("variables")
+    if variables is not None and not isinstance(variables, dict):
+        raise RequestError("The `variables` parameter must be an object.")
+    operation_name = data.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise RequestError("The `operationName` parameter must be a string.")
+    extensions = data.get("extensions")
+    if extensions is not None and not isinstance(extensions, dict):
+        raise RequestError("The `extensions` parameter must be an object.")
+    return GraphQLRequest(query, variables, operation_name, extensions)
+
+
+def _json_parameter(value: str | None, name: str) -> Any:
+    if value is None or value == "":
+        return None
+    try:
+        return decode_json(value)
+    except ValueError:
+        raise RequestError(f"The `{name}` parameter must be JSON.") from None
+
+
+def parse_get(request: Request) -> ParsedRequest:
+    params = request.query_params
+    return ParsedRequest(
+        [
+            _operation(
+                {
+                    "query": params.get("query"),
+                    "variables": _json_parameter(params.get("variables"), "variables"),
+                    "operationName": params.get("operationName"),
+                    "extensions": _json_parameter(params.get("extensions"), "extensions"),
+                }
+            )
+        ]
+    )
+
+
+def parse_json_body(body: bytes, *, max_batch_size: int) -> ParsedRequest:
+    if not body.strip():
+        raise RequestError("The request body is empty.")
+    try:
+        data = decode_json(body)
+    except (ValueError, UnicodeDecodeError):
+        raise RequestError("The request body is not valid JSON.") from None
+    if isinstance(data, list):
+        if not data:
+            raise RequestError("A batch must contain at least one operation.")
+        if len(data) > max_batch_size:
+            raise RequestError(
+                f"A batch of {len(data)} operations exceeds the maximum of {max_batch_size}.",
+                code="BATCH_TOO_LARGE",
+            )
+        return ParsedRequest([_operation(item) for item in data], batched=True)
+    return ParsedRequest([_operation(data)])
+
+
+async def parse_multipart(
+    request: Request, *, max_batch_size: int, max_upload_bytes: int
+) -> ParsedRequest:
+    """`operations` (JSON), `map` (file key -> variable paths) and the files themselves."""
+    async with request.form(max_files=100, max_fields=100) as form:
+        operations_text = form.get("operations")
+        map_text = form.get("map")
+        if not isinstance(operations_text, str) or not isinstance(map_text, str):
+            raise RequestError("A multipart request needs `operations` and `map` fields.")
+        parsed = parse_json_body(operations_text.encode(), max_batch_size=max_batch_size)
+        try:
+            files_map = decode_json(map_text)
+        except ValueError:
+            raise RequestError("The `map` field must be JSON.") from None
+        if not isinstance(files_map, dict):
+            raise RequestError("The `map` field must map file keys to variable paths.")
+        for key, paths in files_map.items():
+            upload = form.get(key)
+            if not isinstance(upload, UploadFile):
+                raise RequestError(f"The file `{key}` named in `map` is missing.")
+            if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+                raise RequestError(f"`map` must give a list of paths for `{key}`.")
+            uploaded = await _read_upload(upload, max_bytes=max_upload_bytes)
+            parsed.uploads.append(uploaded)
+            for path in paths:
+                _place(parsed, path, uploaded)
+    return parsed
+
+
+async def _read_upload(upload: UploadFile, *, max_bytes: int) -> UploadedFile:
+    # Read one byte past the limit: enough to know it is too large, never the whole file.
+    data = await upload.read(max_bytes + 1)
+    too_large = len(data) > max_bytes
+    return UploadedFile(
+        filename=upload.filename or "upload",
+        content_type=upload.content_type or "application/octet-stream",
+        data=b"" if too_large else data,
+        too_large=too_large,
+        max_bytes=max_bytes,
+    )
+
+
+def _place(parsed: ParsedRequest, path: str, value: UploadedFile) -> None:
+    """Put `value` where `path` (e.g. `variables.input.attachments.0.file`) points."""
+    parts = path.split(".")
+    if parsed.batched:
+        if not parts[0].isdigit() or int(parts[0]) >= len(parsed.operations):
+            raise RequestError(f"The `map` path `{path}` does not name an operation.")
+        operation = parsed.operations[int(parts[0])]
+        parts = parts[1:]
+    else:
+        operation = parsed.operations[0]
+    if len(parts) < 2 or parts[0] != "variables" or operation.variables is None:
+        raise RequestError(f"The `map` path `{path}` does not point into `variables`.")
+    target: Any = operation.variables
+    for part in parts[1:-1]:
+        target = _step(target, part, path)
+    last = parts[-1]
+    if isinstance(target, list) and last.isdigit() and int(last) < len(target):
+        target[int(last)] = value
+    elif isinstance(target, dict) and last in target:
+        target[last] = value
+    else:
+        raise RequestError(f"The `map` path `{path}` does not point at a `null` placeholder.")
+
+
+def _step(target: Any, part: str, path: str) -> Any:
+    if isinstance(target, list) and part.isdigit() and int(part) < len(target):
+        return target[int(part)]
+    if isinstance(target, dict) and part in target:
+        return target[part]
+    raise RequestError(f"The `map` path `{path}` does not exist in `variables`.")

@@ -1,0 +1,91 @@
+"""Automatic persisted queries (Apollo's APQ protocol) and the store behind them.
+
+A client first sends only `extensions.persistedQuery.sha256Hash`; if the store does not know
+it, the client resends with the query, which is stored once its hash is verified. Later
+requests, including GETs, can then be hash-only, which keeps them small and cacheable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from typing import Any, Protocol
+
+from gateway.http.request import GraphQLRequest, RequestError
+
+NOT_FOUND_MESSAGE = "PersistedQueryNotFound"
+
+
+class PersistedQueryNotFound(Exception):
+    """The hash is unknown; the client should send the query along with it."""
+
+
+class PersistedQueryStore(Protocol):
+    async def get(self, sha256_hash: str) -> str | None: ...
+
+    async def put(self, sha256_hash: str, query: str) -> None: ...
+
+
+class MemoryPersistedQueryStore:
+    """Least-recently-used, bounded by entry count so that it cannot grow without limit."""
+
+    def __init__(self, *, max_entries: int) -> None:
+        self._max_entries = max_entries
+        self._queries: OrderedDict[str, str] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._queries)
+
+    async def get(self, sha256_hash: str) -> str | None:
+        query = self._queries.get(sha256_hash)
+        if query is not None:
+            self._queries.move_to_end(sha256_hash)
+        return query
+
+    async def put(self, sha256_hash: str, query: str) -> None:
+        self._queries[sha256_hash] = query
+        self._queries.move_to_end(sha256_hash)
+        while len(self._queries) > self._max_entries:
+            self._queries.popitem(last=False)
+
+
+def requested_hash(operation: GraphQLRequest) -> str | None:
+    """The APQ hash the request carries, after checking the extension's shape."""
+    extension: Any = (operation.extensions or {}).get("persistedQuery")
+    if extension is None:
+        return None
+    if not isinstance(extension, dict) or extension.get("version") != 1:
+        raise RequestError(
+            "Unsupported persisted query: expected `{version: 1, sha256Hash}`.",
+            code="PERSISTED_QUERY_NOT_SUPPORTED",
+        )
+    sha256_hash = extension.get("sha256Hash")
+    if not isinstance(sha256_hash, str) or len(sha256_hash) != 64:
+        raise RequestError(
+            "The persisted query's `sha256Hash` must be 64 hexadecimal digits.",
+            code="PERSISTED_QUERY_HASH_MISMATCH",
+        )
+    return sha256_hash.lower()
+
+
+async def resolve(operation: GraphQLRequest, store: PersistedQueryStore) -> str | None:
+    """The query text to run: from the request, or from the store for a hash-only request.
+
+    Returns `None` for a request that has neither. Raises `PersistedQueryNotFound` for an
+    unknown hash and `RequestError` for a hash that does not match the query sent with it.
+    """
+    sha256_hash = requested_hash(operation)
+    if sha256_hash is None:
+        return operation.query
+    if operation.query is None:
+        query = await store.get(sha256_hash)
+        if query is None:
+            raise PersistedQueryNotFound(sha256_hash)
+        return query
+    if hashlib.sha256(operation.query.encode()).hexdigest() != sha256_hash:
+        raise RequestError(
+            "The persisted query's sha256Hash does not match the query.",
+            code="PERSISTED_QUERY_HASH_MISMATCH",
+        )
+    await store.put(sha256_hash, operation.query)
+    return operation.query

@@ -179,7 +179,6 @@ DecimalScalar: ScalarDefinition = strawberry.scalar(
 )
 
 
-
 @dataclass(frozen=True, slots=True, repr=False)
 class UploadedFile:
     """A file sent with the multipart request spec, read into memory up to the size limit.

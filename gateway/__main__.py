@@ -15,6 +15,7 @@ from pathlib import Path
 
 import uvicorn
 
+from gateway.logs import configure_logging
 from gateway.settings import SettingsError, load_settings
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
@@ -74,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
 
         app = create_app(settings)
         port = settings.port
-    uvicorn.run(app, host=settings.host, port=port, log_level=settings.log_level)
+    configure_logging(settings.log_level)
+    uvicorn.run(app, host=settings.host, port=port, log_config=None, log_level=settings.log_level)
     return 0
 
 

@@ -17,9 +17,11 @@ from strawberry.http.ides import get_graphql_ide_html
 
 from gateway import sandbox
 from gateway.http.endpoint import EndpointOptions, GraphQLEndpoint
+from gateway.logs import RequestIdMiddleware
 from gateway.persisted_queries import MemoryPersistedQueryStore
 from gateway.schema import build_schema
 from gateway.settings import Settings, load_settings
+from gateway.upstream.breaker import CircuitBreaker
 from gateway.upstream.client import UpstreamClient
 from gateway.upstream.errors import UpstreamError
 
@@ -77,7 +79,17 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
         async with _http_client(settings, upstream_transport) as http:
-            yield {"upstream": UpstreamClient(http, deadline=settings.request_timeout)}
+            yield {
+                "upstream": UpstreamClient(
+                    http,
+                    deadline=settings.request_timeout,
+                    connect_retries=settings.connect_retries,
+                    breaker=CircuitBreaker(
+                        failure_threshold=settings.breaker_failures,
+                        reset_after=settings.breaker_reset_seconds,
+                    ),
+                )
+            }
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -90,10 +102,15 @@ def create_app(
             )
         except UpstreamError as error:
             return JSONResponse(
-                {"status": "unavailable", "code": error.code, "reason": error.message},
+                {
+                    "status": "unavailable",
+                    "code": error.code,
+                    "reason": error.message,
+                    "circuit": upstream.breaker.state.value,
+                },
                 status_code=503,
             )
-        return JSONResponse({"status": "ready"})
+        return JSONResponse({"status": "ready", "circuit": upstream.breaker.state.value})
 
     graphql = GraphQLEndpoint(
         schema=build_schema(
@@ -109,7 +126,7 @@ def create_app(
             playground=_playground if settings.graphiql else None,
         ),
     )
-    middleware = []
+    middleware = [Middleware(RequestIdMiddleware)]
     if settings.cors_origins:
         middleware.append(
             Middleware(

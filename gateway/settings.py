@@ -41,6 +41,18 @@ class Settings(BaseSettings):
     request_timeout: float = Field(
         60.0, gt=0, description="Deadline in seconds for a whole upstream exchange."
     )
+    connect_retries: int = Field(
+        2,
+        ge=0,
+        le=10,
+        description="Retries of an upstream call that could not connect (never of one that did).",
+    )
+    breaker_failures: int = Field(
+        5, ge=1, description="Consecutive upstream failures that open the circuit breaker."
+    )
+    breaker_reset_seconds: float = Field(
+        30.0, gt=0, description="Seconds the circuit stays open before one trial call."
+    )
     max_connections: int = Field(100, ge=1, description="Upper bound on upstream connections.")
     max_keepalive_connections: int = Field(
         20, ge=0, description="Idle upstream connections kept open for reuse."

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import httpx
 
+from gateway import logs
 from gateway.upstream import codec
+from gateway.upstream.breaker import CircuitBreaker
 from gateway.upstream.errors import (
     UpstreamBadResponse,
+    UpstreamBusy,
+    UpstreamCircuitOpen,
     UpstreamConnectionLost,
     UpstreamError,
     UpstreamForbidden,
@@ -31,7 +36,7 @@ from gateway.upstream.errors import (
 
 logger = logging.getLogger("gateway.upstream")
 
-REQUEST_ID_HEADER = "X-Request-Id"
+REQUEST_ID_HEADER = logs.REQUEST_ID_HEADER
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +51,27 @@ class UpstreamResponse:
 class UpstreamClient:
     """Sends requests to the upstream through one shared `httpx.AsyncClient`.
 
-    `deadline` bounds the whole exchange (connect, send, wait, read), on top of httpx's
-    per-phase timeouts, so a server that trickles bytes cannot hold a request forever.
+    `deadline` bounds the whole exchange (connect, send, wait, read, and any retry), on top of
+    httpx's per-phase timeouts, so a server that trickles bytes cannot hold a request forever.
+    A request is retried only when no connection could be made (`connect_retries` times):
+    then it certainly never reached the upstream, which matters for a POST that creates an
+    invoice. The circuit breaker fails calls fast while the upstream keeps failing.
     """
 
-    def __init__(self, http: httpx.AsyncClient, *, deadline: float) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        deadline: float,
+        connect_retries: int = 2,
+        retry_backoff: float = 0.05,
+        breaker: CircuitBreaker | None = None,
+    ) -> None:
         self._http = http
         self._deadline = deadline
+        self._connect_retries = connect_retries
+        self._retry_backoff = retry_backoff
+        self.breaker = breaker or CircuitBreaker(failure_threshold=5, reset_after=30.0)
 
     async def request(
         self,
@@ -66,15 +85,60 @@ class UpstreamClient:
         headers = {"Accept": "application/json"}
         if authorization:
             headers["Authorization"] = authorization
+        if (current := logs.request_id.get()) is not None:
+            headers[REQUEST_ID_HEADER] = current
         content = None
         if json is not None:
             content = codec.encode(json)
             headers["Content-Type"] = "application/json"
+        if not self.breaker.allow():
+            raise UpstreamCircuitOpen(
+                "The upstream API keeps failing; calls are paused briefly. Retry later."
+            )
+        started = time.perf_counter()
+        try:
+            response = await self._send(
+                method, path, content=content, headers=headers, params=params
+            )
+        except UpstreamError:
+            self.breaker.record_failure()
+            raise
+        except BaseException:
+            self.breaker.record_neutral()  # e.g. the client went away: proves nothing
+            raise
+        if response.status_code >= 500:
+            self.breaker.record_failure()
+        else:
+            self.breaker.record_success()
+        return _read(method, path, response, elapsed=time.perf_counter() - started)
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        content: bytes | None,
+        headers: dict[str, str],
+        params: Mapping[str, str] | None,
+    ) -> httpx.Response:
+        attempt = 0
         try:
             async with asyncio.timeout(self._deadline):
-                response = await self._http.request(
-                    method, path, content=content, headers=headers, params=params
-                )
+                while True:
+                    try:
+                        return await self._http.request(
+                            method, path, content=content, headers=headers, params=params
+                        )
+                    except (httpx.ConnectError, httpx.ConnectTimeout):
+                        # Never connected, so never sent: the one case safe to retry.
+                        if attempt >= self._connect_retries:
+                            raise
+                        attempt += 1
+                        await asyncio.sleep(self._retry_backoff * attempt)
+        except httpx.PoolTimeout as error:
+            raise UpstreamBusy(
+                "All connections to the upstream API are busy; retry later."
+            ) from error
         except (TimeoutError, httpx.TimeoutException) as error:
             raise UpstreamTimeout(_timeout_message(method, error)) from error
         except httpx.ConnectError as error:
@@ -88,7 +152,6 @@ class UpstreamClient:
                     else "."
                 )
             ) from error
-        return _read(method, path, response)
 
 
 def _timeout_message(method: str, error: BaseException) -> str:
@@ -99,13 +162,19 @@ def _timeout_message(method: str, error: BaseException) -> str:
     return "The upstream API did not answer in time; the request may have been processed."
 
 
-def _read(method: str, path: str, response: httpx.Response) -> UpstreamResponse:
+def _read(method: str, path: str, response: httpx.Response, *, elapsed: float) -> UpstreamResponse:
     status = response.status_code
     body = response.content
     request_id = response.headers.get(REQUEST_ID_HEADER)
     logger.info(
         "upstream answered",
-        extra={"method": method, "path": path, "status": status, "upstream_request_id": request_id},
+        extra={
+            "method": method,
+            "path": path,
+            "status": status,
+            "upstream_request_id": request_id,
+            "duration_ms": round(elapsed * 1000, 1),
+        },
     )
     if 200 <= status < 300:
         if not body.strip():

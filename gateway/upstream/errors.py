@@ -59,6 +59,18 @@ class UpstreamUnavailable(UpstreamError):
     code: ClassVar[str] = "UPSTREAM_UNAVAILABLE"
 
 
+class UpstreamCircuitOpen(UpstreamUnavailable):
+    """The upstream kept failing; calls are paused for a while rather than piling up."""
+
+    code: ClassVar[str] = "UPSTREAM_CIRCUIT_OPEN"
+
+
+class UpstreamBusy(UpstreamError):
+    """Every upstream connection stayed in use for longer than the pool timeout."""
+
+    code: ClassVar[str] = "UPSTREAM_BUSY"
+
+
 class UpstreamConnectionLost(UpstreamError):
     """The connection failed after the request may have been sent."""
 

@@ -78,7 +78,7 @@ def test_the_default_command_serves_graphql_on_the_embedded_sandbox() -> None:
         playground = client.get("/graphql", headers={"Accept": "text/html"})
         assert playground.status_code == 200
         assert "graphiql" in playground.text.lower()
-        assert client.get("/readyz").json() == {"status": "ready"}
+        assert client.get("/readyz").json() == {"status": "ready", "circuit": "closed"}
 
 
 def test_the_sandbox_runs_on_its_own_port() -> None:

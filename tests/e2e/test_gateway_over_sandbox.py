@@ -121,7 +121,7 @@ def test_a_missing_invoice_reads_as_null(client: httpx.Client) -> None:
 
 def test_health_and_readiness(client: httpx.Client) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
-    assert client.get("/readyz").json() == {"status": "ready"}
+    assert client.get("/readyz").json() == {"status": "ready", "circuit": "closed"}
 
 
 def test_an_unreachable_upstream_is_reported_and_the_gateway_stays_up() -> None:

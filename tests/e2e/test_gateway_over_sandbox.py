@@ -135,3 +135,27 @@ def test_an_unreachable_upstream_is_reported_and_the_gateway_stays_up() -> None:
         assert ready.status_code == 503
         assert ready.json()["code"] == "UPSTREAM_UNAVAILABLE"
         assert client.get("/healthz").status_code == 200
+
+
+def test_the_request_id_is_returned_and_sent_upstream(
+    client: httpx.Client, recorder: Recorder
+) -> None:
+    query = {"query": GET_INVOICE, "variables": {"contractId": "3", "id": "1"}}
+    given = client.post(
+        "/graphql", json=query, headers={"Authorization": AUTHORIZATION, "X-Request-Id": "abc-123"}
+    )
+    generated = client.post("/graphql", json=query, headers={"Authorization": AUTHORIZATION})
+    unsafe = client.post(
+        "/graphql",
+        json=query,
+        headers={"Authorization": AUTHORIZATION, "X-Request-Id": "bad id\twith spaces"},
+    )
+    assert given.headers["x-request-id"] == "abc-123"
+    assert len(generated.headers["x-request-id"]) == 32
+    assert unsafe.headers["x-request-id"] not in ("bad id\twith spaces", "")
+    sent = [request.headers["x-request-id"] for request in recorder.requests]
+    assert sent == [
+        "abc-123",
+        generated.headers["x-request-id"],
+        unsafe.headers["x-request-id"],
+    ]

@@ -1,0 +1,143 @@
+"""Idempotency keys: one upstream call per key, however often or concurrently it is retried.
+
+`run_once` claims the key in a store shared by every gateway process (memory by default,
+Redis when configured). The first claimant makes the call and records its outcome; a retry
+with the same key and the same request gets that outcome without calling; the same key with
+a different request is refused; concurrent claimants wait for the first one's outcome.
+
+Which outcomes are recorded matters as much as the call itself. A success, an upstream
+rejection, and any failure after which the request may have been processed (a timeout, a
+broken connection, a 500) are recorded, so a retry can never create a second invoice. A
+failure that certainly happened before the upstream processed anything (no connection, the
+circuit open, no free connection, 503, 429) releases the key, so the client may retry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import ClassVar, Protocol, TypeVar
+
+from gateway.upstream.errors import GatewayError
+
+T = TypeVar("T")
+
+
+class IdempotencyKeyReused(GatewayError):
+    """The key was first used for a different request."""
+
+    code: ClassVar[str] = "IDEMPOTENCY_KEY_REUSED"
+
+
+class IdempotencyInProgress(GatewayError):
+    """Another request with this key is still running after the wait allowed."""
+
+    code: ClassVar[str] = "IDEMPOTENCY_IN_PROGRESS"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The store's answer to a claim: run the call (`owned`), or here is its `outcome`."""
+
+    owned: bool
+    outcome: bytes | None = None
+
+
+class IdempotencyStore(Protocol):
+    async def claim(self, key: str, fingerprint: str, *, lease: float) -> Claim:
+        """Take the key (`owned`), or report its recorded outcome, or neither (in flight).
+
+        Raises `IdempotencyKeyReused` when the key was taken with another fingerprint.
+        """
+        ...
+
+    async def complete(self, key: str, outcome: bytes, *, ttl: float) -> None: ...
+
+    async def release(self, key: str) -> None: ...
+
+    async def wait(self, key: str) -> None:
+        """Return once the key's state may have changed (completed, released or expired)."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+def scoped_key(key: str, *, credentials: str | None) -> str:
+    # Keys live per account: one client's key can never replay another client's invoice.
+    scope = hashlib.sha256((credentials or "").encode()).hexdigest()[:24]
+    return f"{scope}:{key}"
+
+
+def fingerprint(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() if isinstance(part, str) else part)
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recorded:
+    """How to turn a call's result or exception into stored bytes and back."""
+
+    encode: Callable[[object], bytes]
+    decode: Callable[[bytes], object]
+    # For an exception: True to record it (the call may have had effects), False to release.
+    record_failure: Callable[[BaseException], bool]
+
+
+async def run_once(
+    store: IdempotencyStore,
+    *,
+    key: str,
+    fingerprint: str,
+    call: Callable[[], Awaitable[T]],
+    recorded: Recorded,
+    lease: float,
+    ttl: float,
+) -> T:
+    """Run `call` at most once per key; return (or raise) its recorded outcome otherwise.
+
+    `lease` bounds how long a claimant may hold the key without an outcome (longer than the
+    call's own deadline); waiting claimants give up after it.
+    """
+    loop = asyncio.get_running_loop()
+    give_up_at = loop.time() + lease
+    while True:
+        claim = await store.claim(key, fingerprint, lease=lease)
+        if claim.outcome is not None:
+            return _replay(recorded.decode(claim.outcome))  # type: ignore[return-value]
+        if claim.owned:
+            break
+        remaining = give_up_at - loop.time()
+        if remaining <= 0:
+            raise IdempotencyInProgress(
+                "A request with this idempotency key is still in progress; retry shortly."
+            )
+        try:
+            async with asyncio.timeout(remaining):
+                await store.wait(key)
+        except TimeoutError:
+            pass  # the next claim decides
+    try:
+        result = await call()
+    except asyncio.CancelledError:
+        # The client went away mid-call: the outcome is unknown, so keep the key until the
+        # lease lapses rather than let a retry call again.
+        raise
+    except Exception as error:
+        if recorded.record_failure(error):
+            await store.complete(key, recorded.encode(error), ttl=ttl)
+        else:
+            await store.release(key)
+        raise
+    await store.complete(key, recorded.encode(result), ttl=ttl)
+    return result
+
+
+def _replay(outcome: object) -> object:
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome

@@ -1,0 +1,73 @@
+"""Idempotency keys in this process's memory: the embedded default."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from gateway.idempotency import Claim, IdempotencyKeyReused
+
+
+@dataclass
+class _Entry:
+    fingerprint: str
+    expires_at: float
+    outcome: bytes | None = None
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class MemoryIdempotencyStore:
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._entries: dict[str, _Entry] = {}
+        self._clock = clock
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _purge(self, now: float) -> None:
+        expired = [key for key, entry in self._entries.items() if entry.expires_at <= now]
+        for key in expired:
+            self._entries.pop(key).changed.set()
+
+    async def claim(self, key: str, fingerprint: str, *, lease: float) -> Claim:
+        now = self._clock()
+        self._purge(now)
+        entry = self._entries.get(key)
+        if entry is None:
+            self._entries[key] = _Entry(fingerprint=fingerprint, expires_at=now + lease)
+            return Claim(owned=True)
+        if entry.fingerprint != fingerprint:
+            raise IdempotencyKeyReused(
+                "This idempotency key was already used for a different request."
+            )
+        return Claim(owned=False, outcome=entry.outcome)
+
+    async def complete(self, key: str, outcome: bytes, *, ttl: float) -> None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return
+        entry.outcome = outcome
+        entry.expires_at = self._clock() + ttl
+        entry.changed.set()
+
+    async def release(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            entry.changed.set()
+
+    async def wait(self, key: str) -> None:
+        entry = self._entries.get(key)
+        if entry is None or entry.outcome is not None:
+            return
+        # Wake at the lease's end too: an owner that vanished never signals.
+        remaining = max(0.0, entry.expires_at - self._clock())
+        try:
+            async with asyncio.timeout(remaining):
+                await entry.changed.wait()
+        except TimeoutError:
+            return
+
+    async def close(self) -> None:
+        self._entries.clear()

@@ -114,7 +114,11 @@ def create_app(
 
     graphql = GraphQLEndpoint(
         schema=build_schema(
-            introspection=settings.introspection, field_suggestions=settings.field_suggestions
+            introspection=settings.introspection,
+            field_suggestions=settings.field_suggestions,
+            max_depth=settings.max_query_depth,
+            max_aliases=settings.max_aliases,
+            max_tokens=settings.max_tokens,
         ),
         store=MemoryPersistedQueryStore(max_entries=settings.apq_max_entries),
         options=EndpointOptions(

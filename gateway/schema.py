@@ -8,7 +8,13 @@ from collections.abc import Callable
 import strawberry
 from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import AddValidationRules, SchemaExtension
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -44,11 +50,28 @@ class GatewaySchema(strawberry.Schema):
                 )
 
 
-def build_schema(*, introspection: bool = True, field_suggestions: bool = True) -> GatewaySchema:
-    """The schema; production deployments may hide its shape (introspection, suggestions)."""
+def build_schema(
+    *,
+    introspection: bool = True,
+    field_suggestions: bool = True,
+    max_depth: int | None = None,
+    max_aliases: int | None = None,
+    max_tokens: int | None = None,
+) -> GatewaySchema:
+    """The schema; production deployments hide its shape and bound what a document may cost.
+
+    The limits are checked while parsing and validating, so a hostile document is refused
+    before any resolver, and any upstream call, runs.
+    """
     extensions: list[Callable[[], SchemaExtension]] = []
     if not introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    if max_tokens is not None:
+        extensions.append(lambda: MaxTokensLimiter(max_token_count=max_tokens))
+    if max_depth is not None:
+        extensions.append(lambda: QueryDepthLimiter(max_depth=max_depth))
+    if max_aliases is not None:
+        extensions.append(lambda: MaxAliasesLimiter(max_alias_count=max_aliases))
     return GatewaySchema(
         query=Query,
         mutation=Mutation,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, HttpUrl, SecretStr, ValidationError, field_validator
+from pydantic import Field, HttpUrl, RedisDsn, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The embedded sandbox accepts any token; the gateway sends this one when it runs on it
@@ -57,6 +57,14 @@ class Settings(BaseSettings):
     max_keepalive_connections: int = Field(
         20, ge=0, description="Idle upstream connections kept open for reuse."
     )
+    redis_url: RedisDsn | None = Field(
+        None,
+        description="Redis for idempotency keys shared by every gateway process, e.g. "
+        "redis://localhost:6379/0. Unset: kept in this process's memory.",
+    )
+    idempotency_ttl_seconds: float = Field(
+        24 * 3600, gt=0, description="How long an idempotency key and its outcome are kept."
+    )
     graphiql: bool = Field(True, description="Serve the GraphiQL playground at /graphql.")
     introspection: bool = Field(True, description="Answer introspection queries.")
     field_suggestions: bool = Field(
@@ -73,6 +81,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         5 * 1024 * 1024, ge=1, description="Largest accepted uploaded file, in bytes."
     )
+    max_query_depth: int = Field(15, ge=1, description="Deepest selection nesting accepted.")
+    max_aliases: int = Field(30, ge=0, description="Most aliases in one document.")
+    max_tokens: int = Field(10_000, ge=100, description="Most lexical tokens in one document.")
     max_batch_size: int = Field(10, ge=1, description="Most operations in one batched request.")
     apq_max_entries: int = Field(
         1000, ge=1, description="Most automatic persisted queries kept (least recently used go)."

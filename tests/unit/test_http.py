@@ -360,3 +360,27 @@ def test_neither_the_token_nor_attachment_content_is_logged(
     assert caplog.records  # the gateway did log the exchanges
     assert "very-secret-token-value" not in logged
     assert content not in logged
+
+
+@pytest.mark.parametrize(
+    ("limits", "query", "fragment"),
+    [
+        (
+            {"max_query_depth": 1},
+            "{ invoice(contractId: 3, id: 61) { receivables { id } } }",
+            "exceeds maximum operation depth",
+        ),
+        ({"max_aliases": 2}, "{ a: __typename b: __typename c: __typename }", "aliases"),
+        ({"max_tokens": 100}, "{ " + "__typename " * 200 + "}", "token"),
+    ],
+)
+def test_costly_documents_are_refused_before_any_upstream_call(
+    limits: dict[str, int], query: str, fragment: str
+) -> None:
+    with gateway_with(read_invoice(), **limits) as gateway:
+        response = post(gateway, {"query": query}, Accept=GRAPHQL_RESPONSE)
+    assert response.status_code == 400
+    result = response.json()
+    assert "data" not in result
+    assert fragment in result["errors"][0]["message"].lower()
+    assert gateway.sent == []

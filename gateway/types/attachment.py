@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from gateway.types.base import Mapped
+from gateway.types.nested import ItemChange
 
 
 @strawberry.input(description="A file to attach to a new invoice.")
@@ -18,6 +19,14 @@ class AttachmentInput:
     content_type: str | None = strawberry.field(
         default=strawberry.UNSET, description="MIME type, e.g. `application/pdf`."
     )
+
+
+@strawberry.input(
+    description="An attachment in an invoice update: with `id` it changes or removes (`destroy`) "
+    "that file; without, it attaches a new one."
+)
+class AttachmentUpdateInput(ItemChange, AttachmentInput):
+    pass
 
 
 @strawberry.type(description="A file attached to an invoice.")

@@ -5,10 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from gateway.types.base import Mapped
+from gateway.types.errors import UserError
+from gateway.types.nested import ItemChange
+
+if TYPE_CHECKING:
+    from gateway.types.invoice import Invoice
 
 
 @strawberry.enum(description="Lifecycle state of an invoice or of one of its receivables.")
@@ -33,6 +39,17 @@ class ReceivableInput:
             "If both are given the upstream uses this one."
         ),
         deprecation_reason="The upstream deprecated percentages; send `grossValue` instead.",
+    )
+
+
+@strawberry.input(
+    description="A receivable in an invoice update: with `id` it changes or removes (`destroy`) "
+    "that receivable; without, it adds a new one."
+)
+class ReceivableUpdateInput(ItemChange, ReceivableInput):
+    due_date: dt.date | None = strawberry.field(  # type: ignore[assignment]
+        default=strawberry.UNSET,
+        description="Due date of this receivable; required for a new one.",
     )
 
 
@@ -87,3 +104,50 @@ class Receivable(Mapped):
     billet_url: str | None = strawberry.field(
         default=None, description="Link to the bank slip (boleto), when there is one."
     )
+    invoice: Annotated[Invoice, strawberry.lazy("gateway.types.invoice")] | None = strawberry.field(
+        default=None,
+        description="The invoice this receivable belongs to, as the receivables search embeds it "
+        "(without its receivables); null where the upstream does not embed it, as inside "
+        "`Invoice.receivables`.",
+    )
+
+
+@strawberry.input(description="Addresses one receivable.")
+class ReceivableReference:
+    contract_id: strawberry.ID = strawberry.field(
+        description="Contract the receivable's invoice is billed under."
+    )
+    id: strawberry.ID = strawberry.field(description="Receivable id.")
+
+
+@strawberry.input(description="A payment received on one receivable.")
+class ReceiveReceivableInput(ReceivableReference):
+    received_value: Decimal = strawberry.field(description="Amount received.")
+    received_at: dt.date = strawberry.field(description="Date the payment was received.")
+
+
+@strawberry.input(description="The receivable whose recorded payment is to be undone.")
+class UndoReceivableReceiptInput(ReceivableReference):
+    pass
+
+
+@strawberry.type(description="Result of a change to one receivable.")
+class ReceivableChangePayload:
+    receivable: Receivable | None = strawberry.field(
+        default=None,
+        description="The receivable after the change; null when there are user errors.",
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Problems with the input; empty when the change was made.",
+    )
+
+
+@strawberry.type(description="Result of `receiveReceivable`.")
+class ReceiveReceivablePayload(ReceivableChangePayload):
+    pass
+
+
+@strawberry.type(description="Result of `undoReceivableReceipt`.")
+class UndoReceivableReceiptPayload(ReceivableChangePayload):
+    pass

@@ -7,6 +7,7 @@ from decimal import Decimal
 import strawberry
 
 from gateway.types.base import Mapped
+from gateway.types.nested import ItemChange
 
 
 @strawberry.input(description="One service line of a new invoice.")
@@ -26,6 +27,14 @@ class ServiceInput:
     value: Decimal | None = strawberry.field(
         default=strawberry.UNSET, description="Total amount of the line."
     )
+
+
+@strawberry.input(
+    description="A service line in an invoice update: with `id` it changes or removes (`destroy`) "
+    "that line; without, it adds a new one."
+)
+class ServiceUpdateInput(ItemChange, ServiceInput):
+    pass
 
 
 @strawberry.type(description="A service line of an invoice.")

@@ -1,4 +1,4 @@
-"""Invoices ("faturamentos"): the central object of the API."""
+"""The invoice as the API reports it, and the enums of its fields."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from enum import Enum
 
 import strawberry
 
-from gateway.types.attachment import Attachment, AttachmentInput
+from gateway.types.attachment import Attachment
 from gateway.types.base import Mapped
-from gateway.types.errors import UserError
-from gateway.types.payment_information import PaymentInformation, PaymentInformationInput
-from gateway.types.receivable import Receivable, ReceivableInput
-from gateway.types.service import Service, ServiceInput
+from gateway.types.payment_information import PaymentInformation
+from gateway.types.receivable import Receivable
+from gateway.types.service import Service
 
 
 @strawberry.enum(description="Lifecycle state of an invoice.")
@@ -43,125 +42,6 @@ class ManagementType(Enum):
 class CustomerType(Enum):
     COMPANY = strawberry.enum_value("Company", description="A company (CNPJ).")
     PERSON = strawberry.enum_value("Person", description="A natural person (CPF).")
-
-
-@strawberry.input(description="A new invoice for a contract.")
-class CreateInvoiceInput:
-    contract_id: strawberry.ID = strawberry.field(
-        description="Contract the invoice is billed under."
-    )
-    description: str = strawberry.field(description="Description of the invoice. Required.")
-    receivables: list[ReceivableInput] = strawberry.field(
-        description="Receivables (instalments); at least one, each with a due date."
-    )
-    gross_value: Decimal | None = strawberry.field(
-        default=strawberry.UNSET, description="Gross amount of the invoice."
-    )
-    number: int | None = strawberry.field(default=strawberry.UNSET, description="Invoice number.")
-    issue_date: dt.date | None = strawberry.field(
-        default=strawberry.UNSET, description="Billing date."
-    )
-    estimated_issue_date: dt.date | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Forecast billing date; the upstream defaults it to `issueDate`.",
-    )
-    accrual_date: dt.date | None = strawberry.field(
-        default=strawberry.UNSET,
-        description=(
-            "Accrual month ('competência'). Only the month and year are sent upstream; "
-            "invoices report it as the first day of that month."
-        ),
-    )
-    approval_status: ApprovalStatus | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Approval of the invoice (settable on creation only).",
-    )
-    nfse_service: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Service code of the service invoice (NFS-e)."
-    )
-    nfse_verification: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Verification code of the service invoice (NFS-e)."
-    )
-    payment_value: Decimal | None = strawberry.field(
-        default=strawberry.UNSET, description="Amount to receive."
-    )
-    nfse_template_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="NFS-e template."
-    )
-    finance_category: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Finance category name."
-    )
-    finance_category_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="Finance category."
-    )
-    finance_revenue_center: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Revenue centre name."
-    )
-    finance_revenue_center_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="Revenue centre."
-    )
-    myfinance_sale_account_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Receivable account in the sister finance product (MyFinance).",
-    )
-    myfinance_sale_account_name: str | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Name of the receivable account in the sister finance product.",
-    )
-    nfe_body: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Body text of the service invoice (NFS-e)."
-    )
-    cobrato_charge_config_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Charge configuration in the sister billing product (Cobrato).",
-    )
-    cobrato_charge_config_name: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Name of the charge configuration."
-    )
-    cobrato_charge_template_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Charge template in the sister billing product (Cobrato).",
-    )
-    cobrato_charge_template_name: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Name of the charge template."
-    )
-    management_type: ManagementType | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Manual or automatic management; automatic requires "
-        "`automaticEmailTemplateId`.",
-    )
-    automatic_email_template_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="Notification e-mail template."
-    )
-    notification_ruler_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="Dunning ruler (notification schedule)."
-    )
-    days_until_automatic_nfe_emission: int | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Business days after payment before the NFS-e is issued automatically "
-        "(0 = on the billing date).",
-    )
-    comments: str | None = strawberry.field(default=strawberry.UNSET, description="Notes.")
-    issue_nfse: bool | None = strawberry.field(
-        default=strawberry.UNSET, description="Whether to issue a service invoice (NFS-e)."
-    )
-    charge_now: bool | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Start charging at once (default false); only with `managementType: "
-        "AUTOMATIC` and `paymentMethod: BILLET`.",
-    )
-    invoice_template_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="Invoice template (must be a one-off template)."
-    )
-    services: list[ServiceInput] | None = strawberry.field(
-        default=strawberry.UNSET, description="Service lines."
-    )
-    attachments: list[AttachmentInput] | None = strawberry.field(
-        default=strawberry.UNSET, description="Files to attach."
-    )
-    payment_information: PaymentInformationInput | None = strawberry.field(
-        default=strawberry.UNSET, description="How the invoice is charged."
-    )
 
 
 @strawberry.type(description="An invoice of a contract.")
@@ -290,15 +170,4 @@ class Invoice(Mapped):
     )
     payment_information: PaymentInformation | None = strawberry.field(
         default=None, description="How the invoice is charged."
-    )
-
-
-@strawberry.type(description="Result of `createInvoice`.")
-class CreateInvoicePayload:
-    invoice: Invoice | None = strawberry.field(
-        default=None, description="The created invoice; null when there are user errors."
-    )
-    user_errors: list[UserError] = strawberry.field(
-        default_factory=list,
-        description="Problems with the input; empty when the invoice was created.",
     )

@@ -7,13 +7,15 @@ from collections.abc import Callable
 
 import strawberry
 from graphql import GraphQLError
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
@@ -24,6 +26,8 @@ from gateway.scalars import SCALAR_MAP
 from gateway.types.base import resolve_field
 
 logger = logging.getLogger("gateway.errors")
+
+DOCUMENT_CACHE_SIZE = 1000
 
 
 @strawberry.type(description="Reads from the invoicing API.")
@@ -63,15 +67,24 @@ def build_schema(
     The limits are checked while parsing and validating, so a hostile document is refused
     before any resolver, and any upstream call, runs.
     """
-    extensions: list[Callable[[], SchemaExtension]] = []
+    # The rules are built once: the validation cache is keyed by the rule classes, and the
+    # limiters would otherwise make new ones on every request.
+    rules: list[type[ASTValidationRule]] = []
     if not introspection:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        rules.append(NoSchemaIntrospectionCustomRule)
+    if max_depth is not None:
+        rules += QueryDepthLimiter(max_depth=max_depth).validation_rules
+    if max_aliases is not None:
+        rules += MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules
+    # Clients send the same few documents over and over: parse and validate each once.
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+    ]
+    if rules:
+        extensions.append(lambda: AddValidationRules(rules))
     if max_tokens is not None:
         extensions.append(lambda: MaxTokensLimiter(max_token_count=max_tokens))
-    if max_depth is not None:
-        extensions.append(lambda: QueryDepthLimiter(max_depth=max_depth))
-    if max_aliases is not None:
-        extensions.append(lambda: MaxAliasesLimiter(max_alias_count=max_aliases))
     return GatewaySchema(
         query=Query,
         mutation=Mutation,

@@ -1,0 +1,21 @@
+// The cache set-up a front end should copy (the README quotes it).
+import { InMemoryCache } from "@apollo/client";
+
+export const typePolicies = {
+  Query: {
+    fields: {
+      // `invoice(contractId, id)` is the Invoice already normalised as `Invoice:<id>` (ids are
+      // unique across contracts), so a read after createInvoice needs no request.
+      invoice: {
+        read(existing, { args, toReference }) {
+          return existing ?? toReference({ __typename: "Invoice", id: args.id });
+        },
+      },
+    },
+  },
+};
+
+export function createCache() {
+  // The schema has no interfaces or unions, so no `possibleTypes` are needed.
+  return new InMemoryCache({ typePolicies });
+}

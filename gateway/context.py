@@ -5,22 +5,40 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
 from gateway.upstream.client import UpstreamClient
 from gateway.upstream.invoices import InvoicesAPI
+from gateway.upstream.receivables import ReceivablesAPI
+from gateway.upstream.session import ReadLoader, UpstreamSession, reader
 
 
 @dataclass
 class Context:
+    """Made anew for every GraphQL request, so what it caches lives exactly that long."""
+
     upstream: UpstreamClient
     # The value sent upstream as `Authorization`: the caller's own header, or the token the
     # deployment configured. Never logged.
     authorization: str | None = field(repr=False)
 
     @cached_property
+    def reads(self) -> ReadLoader:
+        """This request's upstream GETs: the same one asked for twice is made once."""
+        return DataLoader(load_fn=reader(self.upstream, authorization=self.authorization))
+
+    @cached_property
+    def session(self) -> UpstreamSession:
+        return UpstreamSession(self.upstream, authorization=self.authorization, reads=self.reads)
+
+    @cached_property
     def invoices(self) -> InvoicesAPI:
-        return InvoicesAPI(self.upstream, authorization=self.authorization)
+        return InvoicesAPI(self.session)
+
+    @cached_property
+    def receivables(self) -> ReceivablesAPI:
+        return ReceivablesAPI(self.session)
 
 
 Info = StrawberryInfo[Context, None]

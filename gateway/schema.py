@@ -22,6 +22,7 @@ from strawberry.types import ExecutionContext
 
 from gateway.errors import is_unexpected
 from gateway.operations.invoices import InvoiceMutations, InvoiceQueries
+from gateway.operations.receivables import ReceivableMutations, ReceivableQueries
 from gateway.scalars import SCALAR_MAP
 from gateway.types.base import resolve_field
 
@@ -31,12 +32,12 @@ DOCUMENT_CACHE_SIZE = 1000
 
 
 @strawberry.type(description="Reads from the invoicing API.")
-class Query(InvoiceQueries):
+class Query(InvoiceQueries, ReceivableQueries):
     pass
 
 
 @strawberry.type(description="Changes through the invoicing API.")
-class Mutation(InvoiceMutations):
+class Mutation(InvoiceMutations, ReceivableMutations):
     pass
 
 

@@ -2,34 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from gateway.types.invoice import CreateInvoiceInput, Invoice
-from gateway.upstream.client import UpstreamClient, UpstreamResponse
-from gateway.upstream.errors import UpstreamBadResponse, UpstreamNotFound
-from gateway.upstream.mapping import MissingId, invoice_from_rest
-from gateway.upstream.translate import create_invoice_request, integer_id
+from gateway.types.connection import PageInfo
+from gateway.types.invoice import (
+    CreateInvoiceInput,
+    Invoice,
+    InvoiceConnection,
+    InvoiceEdge,
+    InvoiceFilter,
+    InvoiceReference,
+    UpdateInvoiceInput,
+)
+from gateway.upstream import envelopes, pagination
+from gateway.upstream.client import UpstreamResponse
+from gateway.upstream.errors import UpstreamNotFound
+from gateway.upstream.mapping import invoice_from_rest
+from gateway.upstream.search import invoice_search_params
+from gateway.upstream.session import Read, UpstreamSession
+from gateway.upstream.translate import create_invoice_request, invoice_path, update_invoice_request
+from gateway.upstream.writer import integer_id
 
 
 class InvoicesAPI:
-    """The invoice endpoints, called with one client's credentials."""
+    """The invoice endpoints, called through one GraphQL request's upstream session.
 
-    def __init__(self, client: UpstreamClient, *, authorization: str | None) -> None:
-        self._client = client
-        self._authorization = authorization
+    Reads answer `None` (or nothing) for what does not exist. Writes raise `InvalidInput`
+    before calling when the input cannot be sent, and the upstream errors otherwise
+    (`UpstreamRejected` for 400/422, `UpstreamNotFound` for 404).
+    """
+
+    def __init__(self, session: UpstreamSession) -> None:
+        self._session = session
 
     async def create(self, input: CreateInvoiceInput) -> Invoice:
-        """`POST contracts/{contract_id}/invoices`.
-
-        Raises `InvalidInput` before calling when the input cannot be sent, and the
-        upstream errors otherwise (`UpstreamRejected` for 422, `UpstreamNotFound` for an
-        unknown contract).
-        """
+        """`POST contracts/{contract_id}/invoices`."""
         path, body = create_invoice_request(input)
-        response = await self._client.request(
-            "POST", path, json=body, authorization=self._authorization
-        )
-        return _invoice(response)
+        return _invoice(await self._session.write("POST", path, body))
 
     async def get(self, contract_id: str, id: str) -> Invoice | None:
         """`GET contracts/{contract_id}/invoices/{id}`; `None` when there is no such invoice."""
@@ -38,27 +45,92 @@ class InvoicesAPI:
         except ValueError:
             return None  # Not an upstream id, so not an invoice either.
         try:
-            response = await self._client.request("GET", path, authorization=self._authorization)
+            return _invoice(await self._session.read(path))
         except UpstreamNotFound:
             return None
-        return _invoice(response)
+
+    async def update(self, input: UpdateInvoiceInput) -> Invoice:
+        """`PATCH contracts/{contract_id}/invoices/{id}` with the fields the client set."""
+        path, body = update_invoice_request(input)
+        return _invoice(await self._session.write("PATCH", path, body))
+
+    async def delete(self, reference: InvoiceReference) -> str:
+        """`DELETE contracts/{contract_id}/invoices/{id}`; the id of the deleted invoice."""
+        await self._session.write("DELETE", invoice_path(reference))
+        return str(integer_id(reference.id))
+
+    async def approve(self, reference: InvoiceReference) -> Invoice:
+        """`PATCH contracts/{contract_id}/invoices/{id}/approve` (no body)."""
+        return _invoice(await self._session.write("PATCH", f"{invoice_path(reference)}/approve"))
+
+    async def block(self, reference: InvoiceReference) -> Invoice:
+        """`PATCH contracts/{contract_id}/invoices/{id}/block` (no body)."""
+        return _invoice(await self._session.write("PATCH", f"{invoice_path(reference)}/block"))
+
+    async def late(self, contract_id: str) -> list[Invoice]:
+        """`GET contracts/{contract_id}/invoices/late`; empty for an unknown contract."""
+        try:
+            path = f"contracts/{integer_id(contract_id)}/invoices/late"
+        except ValueError:
+            return []
+        try:
+            response = await self._session.read(path)
+        except UpstreamNotFound:
+            return []
+        return envelopes.many(response, "invoices", invoice_from_rest)
+
+    async def search(
+        self,
+        organization_id: str,
+        filter: InvoiceFilter | None,
+        *,
+        first: int | None,
+        after: str | None,
+    ) -> InvoiceConnection:
+        """`GET organizations/{organization_id}/invoices/search`, one or two pages of it.
+
+        Raises `InvalidPageRequest` for a `first` or `after` that names no page; an unknown
+        organization, or a criterion no invoice can meet, is an empty result.
+        """
+        window = pagination.window(first, after)
+        try:
+            path = f"organizations/{integer_id(organization_id)}/invoices/search"
+            reads = [
+                Read.of(path, invoice_search_params(filter, page=page, per_page=window.size))
+                for page in window.pages
+            ]
+        except ValueError:
+            return _empty(window)
+        try:
+            responses = await self._session.read_many(reads)
+        except UpstreamNotFound:
+            return _empty(window)
+        pages = [
+            envelopes.search_page(
+                response, "invoices", invoice_from_rest, number=page, size=window.size
+            )
+            for page, response in zip(window.pages, responses, strict=True)
+        ]
+        found = pagination.cut(window, pages, lambda invoice: str(invoice.id))
+        return InvoiceConnection(
+            edges=[InvoiceEdge(cursor=cursor, node=node) for cursor, node in found.edges],
+            page_info=PageInfo(
+                has_next_page=found.has_next_page,
+                has_previous_page=found.has_previous_page,
+                start_cursor=found.start_cursor,
+                end_cursor=found.end_cursor,
+            ),
+            total_pages=found.total_pages,
+        )
 
 
 def _invoice(response: UpstreamResponse) -> Invoice:
-    data = response.data
-    raw = data.get("invoice") if isinstance(data, Mapping) else None
-    if not isinstance(raw, Mapping):
-        raise _unexpected(response, "without an invoice object")
-    try:
-        return invoice_from_rest(raw)
-    except MissingId as error:
-        raise _unexpected(response, "with an invoice that has no id") from error
+    return envelopes.one(response, "invoice", invoice_from_rest)
 
 
-def _unexpected(response: UpstreamResponse, what: str) -> UpstreamBadResponse:
-    created = " The invoice was created." if response.status == 201 else ""
-    return UpstreamBadResponse(
-        f"The upstream API answered {response.status} {what}.{created}",
-        status=response.status,
-        request_id=response.request_id,
+def _empty(window: pagination.Window) -> InvoiceConnection:
+    return InvoiceConnection(
+        edges=[],
+        page_info=PageInfo(has_next_page=False, has_previous_page=window.offset > 0),
+        total_pages=0,
     )

@@ -147,8 +147,19 @@ def receivable_from_rest(raw: Mapping[str, object]) -> Receivable:
         myfinance_receivable_account_id=_id(f, "myfinance_receivable_account_id"),
         # One documented search example names it `boleto_url`.
         billet_url=billet_url if billet_url is not None else f.text("boleto_url"),
+        invoice=_embedded_invoice(f, f.mapping("invoice")),
     )
     return _with_problems(receivable, f)
+
+
+def _embedded_invoice(parent: Fields, raw: Mapping[str, object] | None) -> Invoice | None:
+    if raw is None:
+        return None
+    try:
+        return invoice_from_rest(raw)
+    except MissingId:
+        parent.problems["invoice"] = "the upstream's embedded invoice has no id"
+        return None
 
 
 def service_from_rest(raw: Mapping[str, object]) -> Service:

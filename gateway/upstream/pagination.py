@@ -1,0 +1,152 @@
+"""Cursor pagination over the upstream's page-numbered search. Pure functions.
+
+A cursor is a position in the upstream's result: the offset of the next row and the id of the
+last invoice served. A request for `first` invoices after a cursor is served from upstream
+pages of exactly `first` rows: the `first` rows from any offset lie in at most two such pages,
+and in one when the offset is a multiple of `first` (always, while a client keeps its `first`).
+
+The upstream has been seen to repeat an invoice across pages. Within one answer every invoice
+appears once; across answers the cursor's id drops the repeat of the last invoice served,
+which is where a repeated row lands (a joined row, or a row pushed over the page boundary by
+a new invoice).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Generic, TypeVar
+
+from gateway.upstream.envelopes import SearchPage
+from gateway.upstream.errors import GatewayError
+
+T = TypeVar("T")
+
+DEFAULT_FIRST = 50
+MAX_FIRST = 100  # the upstream's largest `per_page`
+
+_CURSOR_PREFIX = "v1:"
+_CURSOR = re.compile(r"v1:(?P<offset>\d{1,12}):(?P<last_id>.*)", re.DOTALL)
+
+
+class InvalidPageRequest(GatewayError):
+    """`first` or `after` cannot describe a page; the client must change the request."""
+
+    code: ClassVar[str] = "BAD_USER_INPUT"
+
+
+@dataclass(frozen=True)
+class Cursor:
+    offset: int
+    last_id: str | None = None
+
+
+def encode_cursor(cursor: Cursor) -> str:
+    text = f"{_CURSOR_PREFIX}{cursor.offset}:{cursor.last_id or ''}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(value: str) -> Cursor:
+    try:
+        text = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    match = _CURSOR.fullmatch(text)
+    if match is None:
+        raise InvalidPageRequest("`after` is not a cursor this API issued.")
+    return Cursor(int(match["offset"]), match["last_id"] or None)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The rows one answer covers: `size` rows from `offset`."""
+
+    offset: int
+    size: int
+    last_id: str | None = None
+
+    @property
+    def pages(self) -> tuple[int, ...]:
+        """The upstream pages (1-based, of `size` rows) holding the window."""
+        first = self.offset // self.size + 1
+        return (first,) if self.offset % self.size == 0 else (first, first + 1)
+
+
+def window(first: int | None, after: str | None) -> Window:
+    size = DEFAULT_FIRST if first is None else first
+    if size < 1:
+        raise InvalidPageRequest("`first` must be at least 1.")
+    cursor = Cursor(0) if after is None else decode_cursor(after)
+    return Window(offset=cursor.offset, size=min(size, MAX_FIRST), last_id=cursor.last_id)
+
+
+@dataclass(frozen=True)
+class Slice(Generic[T]):
+    """The answer for one window: each item with its cursor, and where the window sits."""
+
+    edges: list[tuple[str, T]]
+    has_next_page: bool
+    has_previous_page: bool
+    end_cursor: str | None
+    total_pages: int | None
+
+    @property
+    def start_cursor(self) -> str | None:
+        return self.edges[0][0] if self.edges else None
+
+
+def cut(window: Window, pages: Sequence[SearchPage[T]], id_of: Callable[[T], str]) -> Slice[T]:
+    """The window's items out of the pages `window.pages` named, repeats dropped."""
+    skip = window.offset % window.size
+    head, *tail = pages
+    rows = list(head.items[skip : window.size])
+    rows += [item for page in tail for item in page.items[:skip]]
+    seen = {window.last_id} if window.last_id is not None else set()
+    kept: list[tuple[str, T]] = []
+    # Per kept item: the offset after it and after the repeats that follow it, since resuming
+    # after that item must not serve those repeats either.
+    resume_at: list[int] = []
+    for index, item in enumerate(rows):
+        item_id = id_of(item)
+        if item_id not in seen:
+            seen.add(item_id)
+            kept.append((item_id, item))
+            resume_at.append(0)
+        if resume_at:
+            resume_at[-1] = window.offset + index + 1
+    edges = [
+        (encode_cursor(Cursor(offset, item_id)), item)
+        for offset, (item_id, item) in zip(resume_at, kept, strict=True)
+    ]
+    end_cursor = None
+    if edges:
+        end_cursor = edges[-1][0]
+    elif rows:
+        # Every row was a repeat: move past them, still remembering the last invoice served.
+        end_cursor = encode_cursor(Cursor(window.offset + len(rows), window.last_id))
+    total_pages = next((p.total_pages for p in pages if p.total_pages is not None), None)
+    return Slice(
+        edges=edges,
+        has_next_page=_has_next_page(window, pages, total_pages),
+        has_previous_page=window.offset > 0,
+        end_cursor=end_cursor,
+        total_pages=total_pages,
+    )
+
+
+def _has_next_page(window: Window, pages: Sequence[SearchPage[T]], total_pages: int | None) -> bool:
+    """Whether a row exists right after the window."""
+    next_row = window.offset + window.size
+    holding = next_row // window.size + 1
+    position = next_row % window.size
+    for page in pages:
+        if page.number == holding:
+            return len(page.items) > position
+    # The window ends on a page boundary, so the next row opens the next page.
+    last = pages[-1]
+    if total_pages is not None:
+        return last.number < total_pages
+    return len(last.items) >= window.size

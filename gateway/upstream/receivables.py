@@ -1,0 +1,64 @@
+"""The receivable endpoints, as typed calls: GraphQL inputs in, GraphQL types out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from gateway.types.receivable import (
+    Receivable,
+    ReceivableReference,
+    ReceivableState,
+    ReceiveReceivableInput,
+)
+from gateway.upstream import envelopes
+from gateway.upstream.client import UpstreamResponse
+from gateway.upstream.errors import UpstreamNotFound
+from gateway.upstream.mapping import receivable_from_rest
+from gateway.upstream.search import receivable_search_params
+from gateway.upstream.session import UpstreamSession
+from gateway.upstream.translate import receivable_path, receive_request
+from gateway.upstream.writer import integer_id
+
+
+class ReceivablesAPI:
+    """The receivable endpoints, called through one GraphQL request's upstream session.
+
+    Errors as in `InvoicesAPI`: reads answer nothing for what does not exist, writes raise.
+    """
+
+    def __init__(self, session: UpstreamSession) -> None:
+        self._session = session
+
+    async def search(
+        self,
+        contract_id: str,
+        *,
+        due_date_from: dt.date | None,
+        due_date_to: dt.date | None,
+        state: ReceivableState | None,
+    ) -> list[Receivable]:
+        """`GET contracts/{contract_id}/receivables/search`; each with its invoice embedded."""
+        try:
+            path = f"contracts/{integer_id(contract_id)}/receivables/search"
+        except ValueError:
+            return []
+        params = receivable_search_params(due_date_from, due_date_to, state)
+        try:
+            response = await self._session.read(path, params)
+        except UpstreamNotFound:
+            return []
+        return envelopes.many(response, "receivables", receivable_from_rest)
+
+    async def receive(self, input: ReceiveReceivableInput) -> Receivable:
+        """`PATCH contracts/{contract_id}/receivables/{id}/receive`."""
+        path, body = receive_request(input)
+        return _receivable(await self._session.write("PATCH", path, body))
+
+    async def undo_receipt(self, reference: ReceivableReference) -> Receivable:
+        """`PATCH contracts/{contract_id}/receivables/{id}/undo_receipt` (no body)."""
+        path = f"{receivable_path(reference)}/undo_receipt"
+        return _receivable(await self._session.write("PATCH", path))
+
+
+def _receivable(response: UpstreamResponse) -> Receivable:
+    return envelopes.one(response, "receivable", receivable_from_rest)

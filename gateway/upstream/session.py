@@ -1,0 +1,74 @@
+"""The upstream as one GraphQL request sees it: the caller's credentials, and reads made once.
+
+Every GET goes through a `DataLoader` that lives as long as the request's context, so the
+same read asked for by several fields (aliases, fragments, two pages of one search) costs
+one upstream call, and reads asked for in the same tick are sent concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from strawberry.dataloader import DataLoader
+
+from gateway.upstream.client import UpstreamClient, UpstreamResponse
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """One GET: the path relative to the base URL and its query parameters, in order."""
+
+    path: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, path: str, params: Mapping[str, str] | None = None) -> Read:
+        return cls(path, tuple((params or {}).items()))
+
+
+ReadAll = Callable[[list[Read]], Awaitable[list[UpstreamResponse | BaseException]]]
+ReadLoader = DataLoader[Read, UpstreamResponse]
+
+
+def reader(client: UpstreamClient, *, authorization: str | None) -> ReadAll:
+    """The batch function of a read loader: every read of the batch, concurrently."""
+
+    async def read_all(reads: list[Read]) -> list[UpstreamResponse | BaseException]:
+        # A failed read is handed to its callers only; the others still get their answers.
+        return await asyncio.gather(
+            *(
+                client.request(
+                    "GET", read.path, params=dict(read.params) or None, authorization=authorization
+                )
+                for read in reads
+            ),
+            return_exceptions=True,
+        )
+
+    return read_all
+
+
+class UpstreamSession:
+    """Calls to the upstream with one caller's credentials, reads going through `reads`."""
+
+    def __init__(
+        self, client: UpstreamClient, *, authorization: str | None, reads: ReadLoader
+    ) -> None:
+        self._client = client
+        self._authorization = authorization
+        self._reads = reads
+
+    async def read(self, path: str, params: Mapping[str, str] | None = None) -> UpstreamResponse:
+        return await self._reads.load(Read.of(path, params))
+
+    async def read_many(self, reads: Iterable[Read]) -> list[UpstreamResponse]:
+        return await self._reads.load_many(reads)
+
+    async def write(self, method: str, path: str, body: object = None) -> UpstreamResponse:
+        # Whatever this request read before may no longer be what the upstream holds.
+        self._reads.clear_all()
+        return await self._client.request(
+            method, path, json=body, authorization=self._authorization
+        )

@@ -129,3 +129,149 @@ query GetInvoice($contractId: ID!, $id: ID!) {
   invoice(contractId: $contractId, id: $id) { ...FullInvoice }
 }
 """ + CREATE_INVOICE[CREATE_INVOICE.index("fragment") :]
+
+
+# The rest of the invoice API (issue 7): upstream shapes built from the documented example,
+# and the GraphQL documents a client sends.
+
+FULL_INVOICE = CREATE_INVOICE[CREATE_INVOICE.index("fragment") :]
+
+RECEIVABLE_FIELDS = """
+  id invoiceId dueDate value grossValue paymentValue receivedValue receivedAt createdAt state
+  paymentGatewayStatus cobratoChargeId cobratoErrors financeReceivableId myfinanceSaleId
+  financeEntityId myfinanceErrors myfinanceReceivableAccountId billetUrl
+"""
+
+
+def seed_invoice(invoice_id: int, **changes: Any) -> dict[str, Any]:
+    """The documented response's invoice object, under another id."""
+    invoice: dict[str, Any] = seed_response()["invoice"]
+    invoice["id"] = invoice_id
+    for receivable in invoice["receivables"]:
+        receivable["invoice_id"] = invoice_id
+    invoice.update(changes)
+    return invoice
+
+
+def search_response(
+    ids: list[int], *, page: int, per_page: int, total_pages: int | None
+) -> dict[str, Any]:
+    """A page of `GET organizations/{id}/invoices/search`, as REFERENCE.md documents it."""
+    return {
+        "page": page,
+        "per_page": per_page,
+        "total_pages": total_pages,
+        "invoices": [seed_invoice(invoice_id) for invoice_id in ids],
+    }
+
+
+UPDATE_INVOICE = (
+    """
+mutation UpdateInvoice($input: UpdateInvoiceInput!) {
+  updateInvoice(input: $input) {
+    invoice { ...FullInvoice }
+    userErrors { field message code }
+  }
+}
+"""
+    + FULL_INVOICE
+)
+
+DELETE_INVOICE = """
+mutation DeleteInvoice($input: DeleteInvoiceInput!) {
+  deleteInvoice(input: $input) { deletedInvoiceId userErrors { field message code } }
+}
+"""
+
+APPROVE_INVOICE = (
+    """
+mutation ApproveInvoice($input: ApproveInvoiceInput!) {
+  approveInvoice(input: $input) {
+    invoice { ...FullInvoice }
+    userErrors { field message code }
+  }
+}
+"""
+    + FULL_INVOICE
+)
+
+BLOCK_INVOICE = (
+    """
+mutation BlockInvoice($input: BlockInvoiceInput!) {
+  blockInvoice(input: $input) {
+    invoice { ...FullInvoice }
+    userErrors { field message code }
+  }
+}
+"""
+    + FULL_INVOICE
+)
+
+SEARCH_INVOICES = """
+query SearchInvoices($organizationId: ID!, $filter: InvoiceFilter, $first: Int, $after: String) {
+  invoices(organizationId: $organizationId, filter: $filter, first: $first, after: $after) {
+    edges { cursor node { id contractId state grossValue issueDate } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    totalPages
+  }
+}
+"""
+
+LATE_INVOICES = (
+    """
+query LateInvoices($contractId: ID!) {
+  lateInvoices(contractId: $contractId) { ...FullInvoice }
+}
+"""
+    + FULL_INVOICE
+)
+
+RECEIVABLES = (
+    """
+query Receivables($contractId: ID!, $dueDateFrom: Date, $dueDateTo: Date,
+                  $state: ReceivableState) {
+  receivables(contractId: $contractId, dueDateFrom: $dueDateFrom, dueDateTo: $dueDateTo,
+              state: $state) {
+"""
+    + RECEIVABLE_FIELDS
+    + """
+    invoice { ...FullInvoice }
+  }
+}
+"""
+    + FULL_INVOICE
+)
+
+RECEIVE_RECEIVABLE = (
+    """
+mutation ReceiveReceivable($input: ReceiveReceivableInput!) {
+  receiveReceivable(input: $input) {
+    receivable {"""
+    + RECEIVABLE_FIELDS
+    + """}
+    userErrors { field message code }
+  }
+}
+"""
+)
+
+UNDO_RECEIVABLE_RECEIPT = (
+    """
+mutation UndoReceivableReceipt($input: UndoReceivableReceiptInput!) {
+  undoReceivableReceipt(input: $input) {
+    receivable {"""
+    + RECEIVABLE_FIELDS
+    + """}
+    userErrors { field message code }
+  }
+}
+"""
+)
+
+# Issue 7's DataLoader check: the same invoice twice under aliases costs one GET.
+THE_SAME_INVOICE_TWICE = """
+query TheSameInvoiceTwice($contractId: ID!, $id: ID!) {
+  a: invoice(contractId: $contractId, id: $id) { id }
+  b: invoice(contractId: $contractId, id: $id) { state }
+}
+"""

@@ -1,0 +1,56 @@
+"""The playground at GET /graphql, in headless Chromium with no network but loopback."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from gateway.app import create_app
+from gateway.playground import EXAMPLE_OPERATION, EXAMPLE_VARIABLES
+from gateway.settings import Settings
+from tests.clients.support import ARTIFACTS, run
+from tests.support.servers import serve
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT = ARTIFACTS / "graphiql-create-invoice.png"
+
+
+@pytest.fixture(scope="module")
+def sandboxed_gateway() -> Iterator[str]:
+    # As `python -m gateway` runs with no configuration: the embedded sandbox, GraphiQL on.
+    with serve(create_app(Settings(upstream_url=None, graphiql=True))) as url:
+        yield url
+
+
+def test_graphiql_runs_the_example_offline(sandboxed_gateway: str) -> None:
+    assert CHROMIUM.is_file(), "Debian's chromium is not installed (scripts/test installs it)"
+    SCREENSHOT.unlink(missing_ok=True)
+
+    result = run(["node", "playground-check.mjs", f"{sandboxed_gateway}/graphql", str(SCREENSHOT)])
+
+    assert result.returncode == 0, result.report()
+    report = json.loads(result.output.strip().splitlines()[-1])
+    assert report["status"] == 200, report
+    assert report["blocked"] == [], "the page tried to leave loopback"
+    hosts = {urlsplit(request.split(" ", 1)[1]).hostname for request in report["requests"]}
+    assert hosts == {"127.0.0.1"}, report["requests"]
+    assert f"GET {sandboxed_gateway}/graphql/assets/graphiql.min.js" in report["requests"]
+    assert report["failed"] == [], report["failed"]
+    assert report["pageErrors"] == [], report["pageErrors"]
+    assert report["consoleErrors"] == [], report["consoleErrors"]
+
+    assert report["prefilledQuery"] == EXAMPLE_OPERATION
+    assert json.loads(report["prefilledVariables"]) == EXAMPLE_VARIABLES
+    assert report["graphqlStatus"] == 200
+    shown = json.loads(report["answerShown"])
+    payload = shown["data"]["createInvoice"]
+    assert payload["userErrors"] == []
+    assert payload["invoice"]["grossValue"] == "1500.00"
+    assert payload["invoice"]["state"] == "TO_EMIT"
+    assert [r["value"] for r in payload["invoice"]["receivables"]] == ["33.33", "66.67"]
+
+    assert SCREENSHOT.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

@@ -71,18 +71,12 @@ def update_invoice_request(input: UpdateInvoiceInput) -> tuple[str, Body]:
 
 def invoice_path(reference: InvoiceReference) -> str:
     """`contracts/{contract_id}/invoices/{id}`, for the endpoints that take no body."""
-    errors: list[UserError] = []
-    path = _path(reference, "invoices", errors)
-    _raise_if(errors)
-    return path
+    return _checked_path(reference, "invoices")
 
 
 def receivable_path(reference: ReceivableReference) -> str:
     """`contracts/{contract_id}/receivables/{id}`."""
-    errors: list[UserError] = []
-    path = _path(reference, "receivables", errors)
-    _raise_if(errors)
-    return path
+    return _checked_path(reference, "receivables")
 
 
 def receive_request(input: ReceiveReceivableInput) -> tuple[str, Body]:
@@ -99,6 +93,13 @@ def receive_request(input: ReceiveReceivableInput) -> tuple[str, Body]:
 def _raise_if(errors: list[UserError]) -> None:
     if errors:
         raise InvalidInput(errors)
+
+
+def _checked_path(reference: object, collection: str) -> str:
+    errors: list[UserError] = []
+    path = _path(reference, collection, errors)
+    _raise_if(errors)
+    return path
 
 
 def _path(reference: object, collection: str, errors: list[UserError]) -> str:

@@ -1,5 +1,6 @@
 // The cache set-up a front end should copy (the README quotes it).
 import { InMemoryCache } from "@apollo/client";
+import { relayStylePagination } from "@apollo/client/utilities";
 
 export const typePolicies = {
   Query: {
@@ -11,6 +12,8 @@ export const typePolicies = {
           return existing ?? toReference({ __typename: "Invoice", id: args.id });
         },
       },
+      // One list per organization and filter; pages fetched with `after` are appended.
+      invoices: relayStylePagination(["organizationId", "filter"]),
     },
   },
 };

@@ -1,6 +1,7 @@
 // Helpers shared by the Apollo Client tests: a fetch that records every HTTP exchange, a
 // client factory, and ways to create invoices and read error codes.
 import { ApolloClient, CombinedGraphQLErrors, HttpLink, ServerError } from "@apollo/client";
+import { filter, firstValueFrom, ReplaySubject } from "rxjs";
 
 import { createCache } from "./cache.mjs";
 import { config } from "./config.mjs";
@@ -53,11 +54,12 @@ export function newClient(link) {
   return new ApolloClient({ link, cache: createCache() });
 }
 
-/** Creates the seed invoice through a throw-away client; returns the created invoice. */
-export async function createSeedInvoice() {
+/** Creates the seed invoice (with `fields` changed) through a throw-away client. */
+export async function createSeedInvoice(fields = {}) {
   const { fetch } = recordingFetch();
   const client = newClient(httpLink(fetch));
-  const { data } = await client.mutate({ mutation: CREATE_INVOICE, variables: config.seedVariables });
+  const variables = { input: { ...config.seedVariables.input, ...fields } };
+  const { data } = await client.mutate({ mutation: CREATE_INVOICE, variables });
   if (data.createInvoice.userErrors.length) {
     throw new Error(`seed invoice rejected: ${JSON.stringify(data.createInvoice.userErrors)}`);
   }
@@ -79,6 +81,21 @@ export function errorCodes(error) {
 function codesOfBodies(bodies) {
   return bodies.flatMap((body) => (body.errors ?? []).map((e) => e.extensions?.code));
 }
+
+/**
+ * Keeps one subscription to an ObservableQuery for the whole test and replays its results:
+ * `until(predicate)` resolves with the first result that matches, now or later.
+ */
+export function watch(observable) {
+  const results = new ReplaySubject();
+  const subscription = observable.subscribe(results);
+  return {
+    until: (predicate) => firstValueFrom(results.pipe(filter(predicate))),
+    stop: () => subscription.unsubscribe(),
+  };
+}
+
+export const isComplete = (result) => result.dataState === "complete";
 
 /** Makes each query text unique so persisted-query tests start from an unknown hash. */
 export function uniqueSuffix() {

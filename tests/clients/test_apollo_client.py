@@ -16,7 +16,7 @@ UPLOADED_TEXT = "Attachment sent by apollo-upload-client.\n"
 def test_apollo_client_suite(stack: Stack) -> None:
     stack.recorder.requests.clear()
 
-    result = run_ok(["node", "--test", "--test-reporter=spec", "apollo/"], env=stack.env())
+    result = run_ok(["npm", "run", "--silent", "test:apollo"], env=stack.env())
 
     # The spec reporter's summary lines start with an information sign.
     ran = re.search("^\N{INFORMATION SOURCE} tests (\\d+)$", result.output, re.MULTILINE)

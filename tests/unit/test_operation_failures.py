@@ -214,3 +214,20 @@ def test_a_success_without_the_documented_object_is_a_bad_response(operation: Op
     assert error["extensions"]["code"] == "UPSTREAM_BAD_RESPONSE"
     assert "answered 200 without" in error["message"]
     assert operation.answer_key in error["message"]
+
+
+@BY_FIELD
+def test_400_is_a_user_error_for_mutations_and_an_upstream_rejection_for_reads(
+    operation: Operation,
+) -> None:
+    message = "param is missing or the value is empty: invoice"
+    result = run(operation, answer(400, {"errors": message}))
+    if operation.is_mutation:
+        payload = result["data"][operation.field]
+        assert payload["userErrors"] == [{"field": None, "message": message, "code": "INVALID"}]
+        return
+    # The gateway builds every read's parameters itself, so the client cannot fix a 400.
+    (error,) = result["errors"]
+    assert error["path"] == [operation.field]
+    assert error["extensions"] == {"code": "UPSTREAM_REJECTED", "upstreamStatus": 400}
+    assert message not in error["message"]

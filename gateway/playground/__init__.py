@@ -122,6 +122,7 @@ def render_html(*, assets_url: str, endpoint: str) -> str:
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>Invoice gateway · GraphiQL</title>
+    <link rel="icon" href="data:,">
 {stylesheets}
     <style>html, body, #graphiql {{ height: 100%; margin: 0; }}</style>
   </head>

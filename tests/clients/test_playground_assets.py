@@ -66,10 +66,13 @@ def test_the_vendored_files_are_the_pinned_npm_builds() -> None:
 def test_every_script_and_stylesheet_is_local_and_carries_its_integrity() -> None:
     tags = parse(render_html(assets_url="/graphql/assets", endpoint="/graphql"))
     files = manifest()
+    # No favicon request either: the page names an empty inline icon.
+    assert ("link", {"rel": "icon", "href": "data:,"}) in tags.tags
     external = [
         (tag, attributes)
         for tag, attributes in tags.tags
-        if (tag == "script" and attributes.get("src")) or tag == "link"
+        if (tag == "script" and attributes.get("src"))
+        or (tag == "link" and attributes.get("rel") != "icon")
     ]
     loaded = []
     for tag, attributes in external:

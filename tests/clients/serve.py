@@ -17,7 +17,9 @@ from tests.clients.support import running_stack
 def main() -> None:
     with running_stack() as stack:
         for name, value in stack.env().items():
-            print(f"export {name}={shlex.quote(value)}")
+            # One line each (JSON allows a space wherever the seed has a line break).
+            one_line = value.replace("\n", " ")
+            print(f"export {name}={shlex.quote(one_line)}")
         print("# serving; Ctrl-C stops", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()

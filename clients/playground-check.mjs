@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Opens the playground in headless Chromium with every non-loopback request blocked, runs the
 // prefilled operation with GraphiQL's run button, waits for the answer, saves a screenshot,
-// and prints a JSON report (the answer shown, every request, browser errors) on the last line;
-// exits 1 if it could not get that far (the report then says where it stopped).
+// opens the explorer plugin, and prints a JSON report (the answer shown, every request,
+// browser errors) on the last line; exits 1 if it could not get that far (the report then
+// says where it stopped).
 //
 //   node playground-check.mjs <page url> <screenshot.png>
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -93,6 +94,12 @@ async function run(pageUrl, screenshot) {
     report.answerShown = await editorText(page, ".result-window");
 
     await saveScreenshot(page, screenshot, report);
+
+    // The explorer plugin builds its tree from the schema, introspected offline as well.
+    await page.getByRole("button", { name: "Show GraphiQL Explorer" }).click();
+    const explorer = page.locator(".graphiql-plugin");
+    await explorer.getByText("createInvoice", { exact: true }).waitFor();
+    report.explorerShown = (await explorer.innerText()).slice(0, 2000);
     return report;
   } catch (error) {
     // Keep what was seen so far, and what the page looked like, for the failure message.

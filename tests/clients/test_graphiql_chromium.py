@@ -54,3 +54,5 @@ def test_graphiql_runs_the_example_offline(sandboxed_gateway: str) -> None:
     assert [r["value"] for r in payload["invoice"]["receivables"]] == ["33.33", "66.67"]
 
     assert SCREENSHOT.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    explorer = report["explorerShown"].split()
+    assert {"Explorer", "createInvoice", "approveInvoice"} <= set(explorer), explorer

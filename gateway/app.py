@@ -12,13 +12,14 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
-from strawberry.http.ides import get_graphql_ide_html
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from gateway import sandbox
 from gateway.http.endpoint import EndpointOptions, GraphQLEndpoint
 from gateway.logs import RequestIdMiddleware
 from gateway.persisted_queries import MemoryPersistedQueryStore
+from gateway.playground import ASSETS_DIR, render_html
 from gateway.schema import build_schema
 from gateway.settings import Settings, load_settings
 from gateway.upstream.breaker import CircuitBreaker
@@ -27,6 +28,9 @@ from gateway.upstream.errors import UpstreamError
 
 # The embedded sandbox is called in-process through this made-up origin.
 SANDBOX_BASE_URL = "http://sandbox.invalid/api/v1"
+
+# GraphiQL's vendored files, served by the gateway so the playground needs no internet.
+PLAYGROUND_ASSETS = "/graphql/assets"
 
 # What browsers may send cross-origin: the GraphQL basics, credentials, Apollo's client
 # headers (including the CSRF preflight markers) and idempotency keys.
@@ -144,6 +148,7 @@ def create_app(
     return Starlette(
         routes=[
             Route("/graphql", graphql),
+            Mount(PLAYGROUND_ASSETS, StaticFiles(directory=ASSETS_DIR), name="playground"),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
         ],
@@ -153,4 +158,4 @@ def create_app(
 
 
 def _playground() -> str:
-    return get_graphql_ide_html("graphiql")
+    return render_html(assets_url=PLAYGROUND_ASSETS, endpoint="/graphql")

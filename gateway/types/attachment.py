@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from gateway.scalars import UploadedFile
 from gateway.types.base import Mapped
 from gateway.types.nested import ItemChange
 
@@ -14,10 +15,18 @@ class AttachmentInput:
         default=strawberry.UNSET, description="File name, e.g. `planilha.xlsx`."
     )
     content: str | None = strawberry.field(
-        default=strawberry.UNSET, description="The file's bytes, Base64-encoded."
+        default=strawberry.UNSET,
+        description="The file's bytes, Base64-encoded. Give this or `file`, not both.",
     )
     content_type: str | None = strawberry.field(
         default=strawberry.UNSET, description="MIME type, e.g. `application/pdf`."
+    )
+    file: UploadedFile | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The file itself, sent with the GraphQL multipart request spec; the "
+        "gateway Base64-encodes it into `content`. `filename` and `contentType` default to the "
+        "upload's own. At most `GATEWAY_MAX_UPLOAD_BYTES` bytes (a `TOO_LARGE` user error "
+        "past it).",
     )
 
 

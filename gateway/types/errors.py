@@ -20,6 +20,9 @@ class UserErrorCode(Enum):
     )
     TOO_LONG = strawberry.enum_value("too_long", description="The value is too long.")
     TOO_SHORT = strawberry.enum_value("too_short", description="The value is too short.")
+    TOO_LARGE = strawberry.enum_value(
+        "too_large", description="An uploaded file is larger than the gateway accepts."
+    )
     NOT_INCLUDED = strawberry.enum_value(
         "not_included",
         description="The value is not one of the allowed values ('não está incluído na lista').",

@@ -9,8 +9,10 @@ month as `MM/YYYY`. Value forms and the unset/null rule are in `gateway.upstream
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
+from gateway.scalars import UploadedFile
 from gateway.types.attachment import AttachmentInput
 from gateway.types.errors import UserError, UserErrorCode
 from gateway.types.invoice import CreateInvoiceInput, InvoiceReference, UpdateInvoiceInput
@@ -186,7 +188,34 @@ def _attachment(source: AttachmentInput, path: list[str], errors: list[UserError
     # Not checked here: the documented example itself sends `"tst"`, which the upstream took.
     w.put("content")
     w.put("content_type")
+    upload = source.file
+    if isinstance(upload, UploadedFile):
+        _put_upload(w, upload)
     return w.body
+
+
+def _put_upload(w: Writer, upload: UploadedFile) -> None:
+    field = [*w.path, "file"]
+    if upload.too_large:
+        w.errors.append(
+            UserError(
+                field=field,
+                message=f"The file is larger than {upload.max_bytes} bytes.",
+                code=UserErrorCode.TOO_LARGE,
+            )
+        )
+    elif "content" in w.body:
+        w.errors.append(
+            UserError(
+                field=field,
+                message="Give either `content` or `file`, not both.",
+                code=UserErrorCode.INVALID,
+            )
+        )
+    else:
+        w.body["content"] = base64.b64encode(upload.data).decode("ascii")
+        w.body.setdefault("filename", upload.filename)
+        w.body.setdefault("content_type", upload.content_type)
 
 
 def _payment_information(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 import strawberry
 
+from gateway.scalars import UploadedFile
+from gateway.types.attachment import AttachmentInput
 from gateway.types.errors import UserErrorCode
 from gateway.types.invoice import ApprovalStatus, CreateInvoiceInput, ManagementType
 from gateway.types.payment_information import PaymentInformationInput, PaymentMethod
@@ -128,3 +131,49 @@ def test_every_unsendable_value_is_reported_with_its_path() -> None:
     }
     assert all(error.code is UserErrorCode.INVALID for error in errors.values())
     assert errors[("input", "contractId")].message == "must be a numeric id"
+
+
+def _upload(data: bytes, **fields: object) -> UploadedFile:
+    return UploadedFile(filename="nota.pdf", content_type="application/pdf", data=data, **fields)  # type: ignore[arg-type]
+
+
+def test_an_upload_is_sent_base64_encoded_with_its_own_name_and_type() -> None:
+    data = bytes(range(256))
+    _, body = create_invoice_request(minimal(attachments=[AttachmentInput(file=_upload(data))]))
+    assert body["invoice"]["attachments"] == [  # type: ignore[index,call-overload]
+        {
+            "content": base64.b64encode(data).decode("ascii"),
+            "filename": "nota.pdf",
+            "content_type": "application/pdf",
+        }
+    ]
+
+
+def test_names_the_client_gave_win_over_the_uploads() -> None:
+    attachment = AttachmentInput(filename="a.txt", content_type="text/plain", file=_upload(b"x"))
+    _, body = create_invoice_request(minimal(attachments=[attachment]))
+    assert body["invoice"]["attachments"] == [  # type: ignore[index,call-overload]
+        {"filename": "a.txt", "content_type": "text/plain", "content": "eA=="}
+    ]
+
+
+def test_a_too_large_upload_is_a_user_error_on_its_path() -> None:
+    too_large = _upload(b"", too_large=True, max_bytes=10)
+    with pytest.raises(InvalidInput) as raised:
+        create_invoice_request(
+            minimal(attachments=[AttachmentInput(content="eA=="), AttachmentInput(file=too_large)])
+        )
+    [error] = raised.value.user_errors
+    assert error.field == ["input", "attachments", "1", "file"]
+    assert error.code is UserErrorCode.TOO_LARGE
+    assert "10 bytes" in error.message
+
+
+def test_content_and_file_together_are_refused() -> None:
+    with pytest.raises(InvalidInput) as raised:
+        create_invoice_request(
+            minimal(attachments=[AttachmentInput(content="eA==", file=_upload(b"x"))])
+        )
+    [error] = raised.value.user_errors
+    assert error.field == ["input", "attachments", "0", "file"]
+    assert error.code is UserErrorCode.INVALID

@@ -17,6 +17,9 @@ from starlette.staticfiles import StaticFiles
 
 from gateway import sandbox
 from gateway.http.endpoint import EndpointOptions, GraphQLEndpoint
+from gateway.idempotency import IdempotencyStore
+from gateway.idempotency.memory import MemoryIdempotencyStore
+from gateway.idempotency.redis import RedisIdempotencyStore
 from gateway.logs import RequestIdMiddleware
 from gateway.persisted_queries import MemoryPersistedQueryStore
 from gateway.playground import ASSETS_DIR, render_html
@@ -25,9 +28,12 @@ from gateway.settings import Settings, load_settings
 from gateway.upstream.breaker import CircuitBreaker
 from gateway.upstream.client import UpstreamClient
 from gateway.upstream.errors import UpstreamError
+from gateway.upstream.idempotent import IdempotentWrites
 
 # The embedded sandbox is called in-process through this made-up origin.
 SANDBOX_BASE_URL = "http://sandbox.invalid/api/v1"
+
+IDEMPOTENCY_LEASE_MARGIN = 5.0
 
 # GraphiQL's vendored files, served by the gateway so the playground needs no internet.
 PLAYGROUND_ASSETS = "/graphql/assets"
@@ -47,6 +53,13 @@ CORS_ALLOWED_HEADERS = [
 
 class State(TypedDict):
     upstream: UpstreamClient
+    writes: IdempotentWrites
+
+
+def _idempotency_store(settings: Settings) -> IdempotencyStore:
+    if settings.redis_url is None:
+        return MemoryIdempotencyStore()
+    return RedisIdempotencyStore.from_url(str(settings.redis_url))
 
 
 def _http_client(
@@ -82,18 +95,28 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
-        async with _http_client(settings, upstream_transport) as http:
-            yield {
-                "upstream": UpstreamClient(
-                    http,
-                    deadline=settings.request_timeout,
-                    connect_retries=settings.connect_retries,
-                    breaker=CircuitBreaker(
-                        failure_threshold=settings.breaker_failures,
-                        reset_after=settings.breaker_reset_seconds,
+        store = _idempotency_store(settings)
+        try:
+            async with _http_client(settings, upstream_transport) as http:
+                yield {
+                    "upstream": UpstreamClient(
+                        http,
+                        deadline=settings.request_timeout,
+                        connect_retries=settings.connect_retries,
+                        breaker=CircuitBreaker(
+                            failure_threshold=settings.breaker_failures,
+                            reset_after=settings.breaker_reset_seconds,
+                        ),
                     ),
-                )
-            }
+                    "writes": IdempotentWrites(
+                        store,
+                        # Longer than any upstream call may take, so a live owner keeps its key.
+                        lease=settings.request_timeout + IDEMPOTENCY_LEASE_MARGIN,
+                        ttl=settings.idempotency_ttl_seconds,
+                    ),
+                }
+        finally:
+            await store.close()
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})

@@ -9,6 +9,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
 from gateway.upstream.client import UpstreamClient
+from gateway.upstream.idempotent import IdempotentWrites
 from gateway.upstream.invoices import InvoicesAPI
 from gateway.upstream.receivables import ReceivablesAPI
 from gateway.upstream.session import ReadLoader, UpstreamSession, reader
@@ -22,6 +23,11 @@ class Context:
     # The value sent upstream as `Authorization`: the caller's own header, or the token the
     # deployment configured. Never logged.
     authorization: str | None = field(repr=False)
+    # Keyed writes go through this; `None` runs them unguarded (tests of other things).
+    writes: IdempotentWrites | None = None
+    # The request's `Idempotency-Key` header, and which operation of a batch this is.
+    idempotency_header: str | None = None
+    operation_index: int = 0
 
     @cached_property
     def reads(self) -> ReadLoader:
@@ -30,7 +36,9 @@ class Context:
 
     @cached_property
     def session(self) -> UpstreamSession:
-        return UpstreamSession(self.upstream, authorization=self.authorization, reads=self.reads)
+        return UpstreamSession(
+            self.upstream, authorization=self.authorization, reads=self.reads, writes=self.writes
+        )
 
     @cached_property
     def invoices(self) -> InvoicesAPI:

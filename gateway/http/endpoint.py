@@ -127,7 +127,10 @@ class GraphQLEndpoint:
                 )
             self._check_forgery(request)
             parsed = await self._parse(request)
-            results = [await self._run(operation, request) for operation in parsed.operations]
+            results = [
+                await self._run(operation, request, index=index)
+                for index, operation in enumerate(parsed.operations)
+            ]
         except RequestError as error:
             return _error_response(error, media_type or JSON)
         if parsed.batched:
@@ -189,7 +192,7 @@ class GraphQLEndpoint:
             code="UNSUPPORTED_MEDIA_TYPE",
         )
 
-    async def _run(self, operation: GraphQLRequest, request: Request) -> _Result:
+    async def _run(self, operation: GraphQLRequest, request: Request, *, index: int) -> _Result:
         try:
             query = await persisted_queries.resolve(operation, self._store)
         except PersistedQueryNotFound:
@@ -211,6 +214,9 @@ class GraphQLEndpoint:
             upstream=upstream,
             authorization=self._options.upstream_authorization
             or request.headers.get("authorization"),
+            writes=getattr(request.state, "writes", None),
+            idempotency_header=request.headers.get("idempotency-key"),
+            operation_index=index,
         )
         try:
             result = await self._schema.execute(

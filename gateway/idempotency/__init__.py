@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import ClassVar, Protocol, TypeVar
@@ -23,6 +24,8 @@ from typing import ClassVar, Protocol, TypeVar
 from gateway.upstream.errors import GatewayError
 
 T = TypeVar("T")
+
+logger = logging.getLogger("gateway.idempotency")
 
 
 class IdempotencyKeyReused(GatewayError):
@@ -35,6 +38,13 @@ class IdempotencyInProgress(GatewayError):
     """Another request with this key is still running after the wait allowed."""
 
     code: ClassVar[str] = "IDEMPOTENCY_IN_PROGRESS"
+
+
+class IdempotencyStoreUnavailable(GatewayError):
+    """The shared store could not be reached: without it no call is made, since a retry
+    could otherwise create a second invoice."""
+
+    code: ClassVar[str] = "IDEMPOTENCY_STORE_UNAVAILABLE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,12 +139,22 @@ async def run_once(
         raise
     except Exception as error:
         if recorded.record_failure(error):
-            await store.complete(key, recorded.encode(error), ttl=ttl)
+            await _settle(store.complete(key, recorded.encode(error), ttl=ttl))
         else:
-            await store.release(key)
+            await _settle(store.release(key))
         raise
-    await store.complete(key, recorded.encode(result), ttl=ttl)
+    # The call happened: whatever the store does now, its result reaches the caller.
+    await _settle(store.complete(key, recorded.encode(result), ttl=ttl))
     return result
+
+
+async def _settle(update: Awaitable[None]) -> None:
+    try:
+        await update
+    except IdempotencyStoreUnavailable:
+        # The key stays claimed until its lease lapses, so a retry waits, then may call
+        # again; failing a call that already happened would be worse.
+        logger.warning("idempotency store unavailable; outcome not recorded", exc_info=True)
 
 
 def _replay(outcome: object) -> object:

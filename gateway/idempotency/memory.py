@@ -18,15 +18,23 @@ class _Entry:
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
 
+# Expired entries are swept at most this often, so a claim costs O(1) however many keys live.
+PURGE_INTERVAL = 1.0
+
+
 class MemoryIdempotencyStore:
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._entries: dict[str, _Entry] = {}
         self._clock = clock
+        self._next_purge = float("-inf")
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def _purge(self, now: float) -> None:
+        if now < self._next_purge:
+            return
+        self._next_purge = now + PURGE_INTERVAL
         expired = [key for key, entry in self._entries.items() if entry.expires_at <= now]
         for key in expired:
             self._entries.pop(key).changed.set()
@@ -35,6 +43,9 @@ class MemoryIdempotencyStore:
         now = self._clock()
         self._purge(now)
         entry = self._entries.get(key)
+        if entry is not None and entry.expires_at <= now:
+            self._entries.pop(key).changed.set()
+            entry = None
         if entry is None:
             self._entries[key] = _Entry(fingerprint=fingerprint, expires_at=now + lease)
             return Claim(owned=True)

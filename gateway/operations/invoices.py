@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from gateway.context import Info
+from gateway.operations.idempotency_keys import idempotency_key
 from gateway.operations.user_errors import attempt, not_found
 from gateway.types.invoice import (
     ApproveInvoiceInput,
@@ -107,7 +108,11 @@ class InvoiceMutations:
             CreateInvoiceInput, strawberry.argument(description="The invoice to create.")
         ],
     ) -> CreateInvoicePayload:
-        invoice, errors = await attempt(info.context.invoices.create(input), not_found=_NO_CONTRACT)
+        async def create() -> Invoice:
+            key = idempotency_key(info, input.idempotency_key)
+            return await info.context.invoices.create(input, idempotency_key=key)
+
+        invoice, errors = await attempt(create(), not_found=_NO_CONTRACT)
         return CreateInvoicePayload(invoice=invoice, user_errors=errors)
 
     @strawberry.mutation(

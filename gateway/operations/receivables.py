@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 
 from gateway.context import Info
+from gateway.operations.idempotency_keys import idempotency_key
 from gateway.operations.user_errors import attempt, not_found
 from gateway.types.receivable import (
     Receivable,
@@ -66,9 +67,11 @@ class ReceivableMutations:
             strawberry.argument(description="The receivable and the payment received."),
         ],
     ) -> ReceiveReceivablePayload:
-        receivable, errors = await attempt(
-            info.context.receivables.receive(input), not_found=_NO_RECEIVABLE
-        )
+        async def receive() -> Receivable:
+            key = idempotency_key(info, input.idempotency_key)
+            return await info.context.receivables.receive(input, idempotency_key=key)
+
+        receivable, errors = await attempt(receive(), not_found=_NO_RECEIVABLE)
         return ReceiveReceivablePayload(receivable=receivable, user_errors=errors)
 
     @strawberry.mutation(

@@ -11,6 +11,7 @@ import strawberry
 
 from gateway.types.base import Mapped
 from gateway.types.errors import UserError
+from gateway.types.idempotency import idempotency_key_field
 from gateway.types.nested import ItemChange
 
 if TYPE_CHECKING:
@@ -124,6 +125,7 @@ class ReceivableReference:
 class ReceiveReceivableInput(ReceivableReference):
     received_value: Decimal = strawberry.field(description="Amount received.")
     received_at: dt.date = strawberry.field(description="Date the payment was received.")
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="The receivable whose recorded payment is to be undone.")

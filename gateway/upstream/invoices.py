@@ -33,10 +33,13 @@ class InvoicesAPI:
     def __init__(self, session: UpstreamSession) -> None:
         self._session = session
 
-    async def create(self, input: CreateInvoiceInput) -> Invoice:
-        """`POST contracts/{contract_id}/invoices`."""
+    async def create(
+        self, input: CreateInvoiceInput, *, idempotency_key: str | None = None
+    ) -> Invoice:
+        """`POST contracts/{contract_id}/invoices`, once per `idempotency_key`."""
         path, body = create_invoice_request(input)
-        return _invoice(await self._session.write("POST", path, body))
+        response = await self._session.write("POST", path, body, idempotency_key=idempotency_key)
+        return _invoice(response)
 
     async def get(self, contract_id: str, id: str) -> Invoice | None:
         """`GET contracts/{contract_id}/invoices/{id}`; `None` when there is no such invoice."""

@@ -49,10 +49,13 @@ class ReceivablesAPI:
             return []
         return envelopes.many(response, "receivables", receivable_from_rest)
 
-    async def receive(self, input: ReceiveReceivableInput) -> Receivable:
-        """`PATCH contracts/{contract_id}/receivables/{id}/receive`."""
+    async def receive(
+        self, input: ReceiveReceivableInput, *, idempotency_key: str | None = None
+    ) -> Receivable:
+        """`PATCH contracts/{contract_id}/receivables/{id}/receive`, once per key."""
         path, body = receive_request(input)
-        return _receivable(await self._session.write("PATCH", path, body))
+        response = await self._session.write("PATCH", path, body, idempotency_key=idempotency_key)
+        return _receivable(response)
 
     async def undo_receipt(self, reference: ReceivableReference) -> Receivable:
         """`PATCH contracts/{contract_id}/receivables/{id}/undo_receipt` (no body)."""

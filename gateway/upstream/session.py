@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from strawberry.dataloader import DataLoader
 
 from gateway.upstream.client import UpstreamClient, UpstreamResponse
+from gateway.upstream.idempotent import IdempotentWrites
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +55,17 @@ class UpstreamSession:
     """Calls to the upstream with one caller's credentials, reads going through `reads`."""
 
     def __init__(
-        self, client: UpstreamClient, *, authorization: str | None, reads: ReadLoader
+        self,
+        client: UpstreamClient,
+        *,
+        authorization: str | None,
+        reads: ReadLoader,
+        writes: IdempotentWrites | None = None,
     ) -> None:
         self._client = client
         self._authorization = authorization
         self._reads = reads
+        self._writes = writes
 
     async def read(self, path: str, params: Mapping[str, str] | None = None) -> UpstreamResponse:
         return await self._reads.load(Read.of(path, params))
@@ -66,9 +73,24 @@ class UpstreamSession:
     async def read_many(self, reads: Iterable[Read]) -> list[UpstreamResponse]:
         return await self._reads.load_many(reads)
 
-    async def write(self, method: str, path: str, body: object = None) -> UpstreamResponse:
+    async def write(
+        self, method: str, path: str, body: object = None, *, idempotency_key: str | None = None
+    ) -> UpstreamResponse:
+        """Send a change; with an `idempotency_key`, at most once per key (see
+        `gateway.upstream.idempotent`)."""
         # Whatever this request read before may no longer be what the upstream holds.
         self._reads.clear_all()
-        return await self._client.request(
-            method, path, json=body, authorization=self._authorization
+
+        def send() -> Awaitable[UpstreamResponse]:
+            return self._client.request(method, path, json=body, authorization=self._authorization)
+
+        if idempotency_key is None or self._writes is None:
+            return await send()
+        return await self._writes.run(
+            key=idempotency_key,
+            credentials=self._authorization,
+            method=method,
+            path=path,
+            body=body,
+            send=send,
         )

@@ -12,6 +12,7 @@ from decimal import Decimal
 import strawberry
 
 from gateway.types.attachment import AttachmentInput, AttachmentUpdateInput
+from gateway.types.idempotency import idempotency_key_field
 from gateway.types.invoice.output import ApprovalStatus, ManagementType
 from gateway.types.payment_information import PaymentInformationInput
 from gateway.types.receivable import ReceivableInput, ReceivableUpdateInput
@@ -151,6 +152,7 @@ class CreateInvoiceInput(ContractReference, InvoiceFieldsInput):
     attachments: list[AttachmentInput] | None = strawberry.field(
         default=strawberry.UNSET, description="Files to attach."
     )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(

@@ -1,0 +1,53 @@
+"""Which idempotency key a mutation runs under: its `idempotencyKey` input field, else the
+request's `Idempotency-Key` header.
+
+The input field wins because it belongs to one mutation; the header belongs to the whole HTTP
+request, which may carry several mutations (aliases, a batch). So a header key is scoped to
+the mutation's place in the request (batch index and response path): retrying the same
+request replays each mutation, and two mutations under one header never collide.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from strawberry.types.unset import UnsetType
+
+from gateway.context import Info
+from gateway.types.errors import UserError, UserErrorCode
+from gateway.upstream.errors import GatewayError
+from gateway.upstream.writer import InvalidInput
+
+MAX_KEY_LENGTH = 255
+_VALID_KEY = re.compile(rf"[\x21-\x7e](?:[\x20-\x7e]{{0,{MAX_KEY_LENGTH - 2}}}[\x21-\x7e])?")
+_RULE = f"1 to {MAX_KEY_LENGTH} printable ASCII characters, not starting or ending with a space"
+
+
+class InvalidIdempotencyKey(GatewayError):
+    """The `Idempotency-Key` header is not a usable key."""
+
+    code: ClassVar[str] = "IDEMPOTENCY_KEY_INVALID"
+
+
+def idempotency_key(info: Info, given: str | UnsetType | None) -> str | None:
+    """The key to run this mutation under, or `None` to run it unguarded."""
+    if isinstance(given, str):
+        if not _VALID_KEY.fullmatch(given):
+            raise InvalidInput(
+                [
+                    UserError(
+                        field=["input", "idempotencyKey"],
+                        message=f"An idempotency key is {_RULE}.",
+                        code=UserErrorCode.INVALID,
+                    )
+                ]
+            )
+        return given
+    header = info.context.idempotency_header
+    if header is None:
+        return None
+    if not _VALID_KEY.fullmatch(header):
+        raise InvalidIdempotencyKey(f"The Idempotency-Key header must be {_RULE}.")
+    place = ".".join(str(part) for part in info.path.as_list())
+    return f"{header}#{info.context.operation_index}:{place}"

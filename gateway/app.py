@@ -20,6 +20,7 @@ from gateway.http.endpoint import EndpointOptions, GraphQLEndpoint
 from gateway.idempotency import IdempotencyStore
 from gateway.idempotency.memory import MemoryIdempotencyStore
 from gateway.idempotency.redis import RedisIdempotencyStore
+from gateway.input_limits import InputLimits
 from gateway.logs import RequestIdMiddleware
 from gateway.persisted_queries import MemoryPersistedQueryStore
 from gateway.playground import ASSETS_DIR, render_html
@@ -139,6 +140,11 @@ def create_app(
             )
         return JSONResponse({"status": "ready", "circuit": upstream.breaker.state.value})
 
+    limits = InputLimits.for_uploads(
+        max_items=settings.max_list_length,
+        max_string_length=settings.max_string_length,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     graphql = GraphQLEndpoint(
         schema=build_schema(
             introspection=settings.introspection,
@@ -146,6 +152,7 @@ def create_app(
             max_depth=settings.max_query_depth,
             max_aliases=settings.max_aliases,
             max_tokens=settings.max_tokens,
+            input_limits=limits,
         ),
         store=MemoryPersistedQueryStore(max_entries=settings.apq_max_entries),
         options=EndpointOptions(
@@ -155,6 +162,7 @@ def create_app(
             allowed_origins=frozenset(settings.cors_origins),
             upstream_authorization=settings.upstream_authorization(),
             playground=_playground if settings.graphiql else None,
+            input_limits=limits,
         ),
     )
     middleware = [Middleware(RequestIdMiddleware)]

@@ -27,6 +27,9 @@ def error_code(error: GraphQLError) -> str:
     original = error.original_error
     if isinstance(original, GatewayError):
         return original.code
+    own_code = (error.extensions or {}).get("code")
+    if isinstance(own_code, str):
+        return own_code  # a limit rule's own code
     if isinstance(error, GraphQLSyntaxError):
         return "GRAPHQL_PARSE_FAILED"
     if error.path is None:

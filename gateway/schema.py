@@ -21,6 +21,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from gateway.errors import is_unexpected
+from gateway.input_limits import InputLimits, input_size_rule
 from gateway.operations.invoices import InvoiceMutations, InvoiceQueries
 from gateway.operations.receivables import ReceivableMutations, ReceivableQueries
 from gateway.scalars import SCALAR_MAP
@@ -62,6 +63,7 @@ def build_schema(
     max_depth: int | None = None,
     max_aliases: int | None = None,
     max_tokens: int | None = None,
+    input_limits: InputLimits | None = None,
 ) -> GatewaySchema:
     """The schema; production deployments hide its shape and bound what a document may cost.
 
@@ -77,6 +79,8 @@ def build_schema(
         rules += QueryDepthLimiter(max_depth=max_depth).validation_rules
     if max_aliases is not None:
         rules += MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules
+    if input_limits is not None:
+        rules.append(input_size_rule(input_limits))
     # Clients send the same few documents over and over: parse and validate each once.
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),

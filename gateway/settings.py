@@ -81,6 +81,15 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         5 * 1024 * 1024, ge=1, description="Largest accepted uploaded file, in bytes."
     )
+    max_list_length: int = Field(
+        1000, ge=1, description="Most items in any list of the input (receivables, services, ...)."
+    )
+    max_string_length: int = Field(
+        10_000,
+        ge=1,
+        description="Longest string in the input, in characters; an attachment's Base64 "
+        "`content` is bounded by GATEWAY_MAX_UPLOAD_BYTES instead.",
+    )
     max_query_depth: int = Field(15, ge=1, description="Deepest selection nesting accepted.")
     max_aliases: int = Field(30, ge=0, description="Most aliases in one document.")
     max_tokens: int = Field(10_000, ge=100, description="Most lexical tokens in one document.")

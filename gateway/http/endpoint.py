@@ -24,7 +24,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from gateway import persisted_queries
+from gateway import input_limits, persisted_queries
 from gateway.context import Context
 from gateway.errors import INTERNAL_MESSAGE, format_error
 from gateway.http.csrf import is_forgery_risk
@@ -37,6 +37,7 @@ from gateway.http.request import (
     parse_json_body,
     parse_multipart,
 )
+from gateway.input_limits import InputLimits, oversized_variable
 from gateway.persisted_queries import PersistedQueryNotFound, PersistedQueryStore
 from gateway.schema import GatewaySchema
 from gateway.upstream.client import UpstreamClient
@@ -56,6 +57,7 @@ class EndpointOptions:
     # The deployment's Authorization for the upstream; `None` forwards each client's own.
     upstream_authorization: str | None = None
     playground: Callable[[], str] | None = None
+    input_limits: InputLimits | None = None
 
 
 class _Result:
@@ -209,6 +211,13 @@ class GraphQLEndpoint:
             )
         if query is None:
             raise RequestError("The request has no `query`.", code="BAD_REQUEST")
+        if (limits := self._options.input_limits) is not None and (
+            problem := oversized_variable(operation.variables, limits)
+        ):
+            return _Result(
+                {"errors": [{"message": problem, "extensions": {"code": input_limits.CODE}}]},
+                request_error=True,
+            )
         upstream: UpstreamClient = request.state.upstream
         context = Context(
             upstream=upstream,

@@ -1,0 +1,94 @@
+"""Bounds on what one input may hold: items in a list and characters in a string.
+
+Checked on the raw variables (before they are coerced) and on literals in the document
+(as a validation rule), so an oversized input is refused before any resolver runs and long
+before any upstream call. The attachment `content` field carries a whole file in Base64, so
+it is bounded by the upload size limit instead of the string limit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    ASTValidationRule,
+    GraphQLError,
+    ListValueNode,
+    ObjectFieldNode,
+    StringValueNode,
+)
+
+CODE = "INPUT_TOO_LARGE"
+CONTENT_FIELD = "content"
+
+
+@dataclass(frozen=True, kw_only=True)
+class InputLimits:
+    max_items: int
+    max_string_length: int
+    max_content_length: int
+
+    @classmethod
+    def for_uploads(
+        cls, *, max_items: int, max_string_length: int, max_upload_bytes: int
+    ) -> InputLimits:
+        # Base64 turns every 3 bytes into 4 characters.
+        base64_length = 4 * math.ceil(max_upload_bytes / 3)
+        return cls(
+            max_items=max_items,
+            max_string_length=max_string_length,
+            max_content_length=max(base64_length, max_string_length),
+        )
+
+
+def oversized_variable(variables: dict[str, Any] | None, limits: InputLimits) -> str | None:
+    """What is too large in `variables` (a message naming the path), or `None`."""
+    if not variables:
+        return None
+    pending: list[tuple[str, str | None, object]] = [
+        (f"${name}", None, value) for name, value in variables.items()
+    ]
+    while pending:
+        path, key, value = pending.pop()
+        if isinstance(value, str):
+            limit = _string_limit(key, limits)
+            if len(value) > limit:
+                return f"Variable {path} is longer than {limit} characters."
+        elif isinstance(value, list):
+            if len(value) > limits.max_items:
+                return f"Variable {path} has more than {limits.max_items} items."
+            pending.extend((f"{path}.{index}", key, item) for index, item in enumerate(value))
+        elif isinstance(value, dict):
+            pending.extend((f"{path}.{name}", name, item) for name, item in value.items())
+    return None
+
+
+def input_size_rule(limits: InputLimits) -> type[ASTValidationRule]:
+    """A validation rule refusing oversized lists and strings written in the document."""
+
+    class InputSizeRule(ASTValidationRule):
+        def enter_list_value(self, node: ListValueNode, *_args: Any) -> None:
+            if len(node.values) > limits.max_items:
+                self._report(f"A list has more than {limits.max_items} items.", node)
+
+        def enter_string_value(
+            self, node: StringValueNode, _key: Any, parent: Any, *_args: Any
+        ) -> None:
+            key = parent.name.value if isinstance(parent, ObjectFieldNode) else None
+            limit = _string_limit(key, limits)
+            if len(node.value) > limit:
+                self._report(f"A string is longer than {limit} characters.", node)
+
+        def _report(self, message: str, node: ListValueNode | StringValueNode) -> None:
+            self.report_error(GraphQLError(message, node, extensions={"code": CODE}))
+
+    return InputSizeRule
+
+
+def _string_limit(key: str | None, limits: InputLimits) -> int:
+    return limits.max_content_length if key == CONTENT_FIELD else limits.max_string_length
+
+
+__all__ = ["CODE", "InputLimits", "input_size_rule", "oversized_variable"]

@@ -30,6 +30,7 @@ from gateway.upstream.breaker import CircuitBreaker
 from gateway.upstream.client import UpstreamClient
 from gateway.upstream.errors import UpstreamError
 from gateway.upstream.idempotent import IdempotentWrites
+from gateway.upstream.transport import AiohttpTransport
 
 # The embedded sandbox is called in-process through this made-up origin.
 SANDBOX_BASE_URL = "http://sandbox.invalid/api/v1"
@@ -77,8 +78,12 @@ def _http_client(
         max_keepalive_connections=settings.max_keepalive_connections,
     )
     headers = {"User-Agent": "invoice-gateway"}
-    if settings.upstream_url is None:
-        transport = transport or httpx.ASGITransport(app=sandbox.create_app())
+    if transport is None:
+        transport = (
+            httpx.ASGITransport(app=sandbox.create_app())
+            if settings.upstream_url is None
+            else AiohttpTransport(limits=limits)
+        )
     return httpx.AsyncClient(
         base_url=str(settings.upstream_url or SANDBOX_BASE_URL),
         timeout=timeout,
@@ -108,6 +113,8 @@ def create_app(
                             failure_threshold=settings.breaker_failures,
                             reset_after=settings.breaker_reset_seconds,
                         ),
+                        max_concurrent=settings.max_connections,
+                        queue_timeout=settings.pool_timeout,
                     ),
                     "writes": IdempotentWrites(
                         store,

@@ -8,9 +8,10 @@ decoded JSON of a success or raises one of `gateway.upstream.errors`, keeping st
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -66,9 +67,15 @@ class UpstreamClient:
         connect_retries: int = 2,
         retry_backoff: float = 0.05,
         breaker: CircuitBreaker | None = None,
+        max_concurrent: int | None = None,
+        queue_timeout: float = 5.0,
     ) -> None:
         self._http = http
         self._deadline = deadline
+        # Bounds calls in flight whatever the transport's own pool does, so an exhausted
+        # upstream makes requests wait `queue_timeout` and then fail with UpstreamBusy.
+        self._slots = asyncio.Semaphore(max_concurrent) if max_concurrent else None
+        self._queue_timeout = queue_timeout
         self._connect_retries = connect_retries
         self._retry_backoff = retry_backoff
         self.breaker = breaker or CircuitBreaker(failure_threshold=5, reset_after=30.0)
@@ -97,9 +104,10 @@ class UpstreamClient:
             )
         started = time.perf_counter()
         try:
-            response = await self._send(
-                method, path, content=content, headers=headers, params=params
-            )
+            async with self._slot():
+                response = await self._send(
+                    method, path, content=content, headers=headers, params=params
+                )
         except UpstreamError:
             self.breaker.record_failure()
             raise
@@ -111,6 +119,23 @@ class UpstreamClient:
         else:
             self.breaker.record_success()
         return _read(method, path, response, elapsed=time.perf_counter() - started)
+
+    @contextlib.asynccontextmanager
+    async def _slot(self) -> AsyncIterator[None]:
+        if self._slots is None:
+            yield
+            return
+        try:
+            async with asyncio.timeout(self._queue_timeout):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise UpstreamBusy(
+                "All connections to the upstream API are busy; retry later."
+            ) from None
+        try:
+            yield
+        finally:
+            self._slots.release()
 
     async def _send(
         self,

@@ -3,61 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import queue
-import re
-import signal
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 
+from tests.support.processes import ROOT, running
+from tests.support.processes import clean_env as _clean_env
 from tests.support.seed import CREATE_INVOICE, GET_INVOICE, seed_variables_json
-
-ROOT = Path(__file__).resolve().parents[2]
-STARTUP_TIMEOUT = 30.0
-
-
-def _clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEWAY_")}
-    return {**env, **extra}
-
-
-@contextmanager
-def running(*args: str, env: dict[str, str]) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gateway", *args, "--port", "0"],
-        cwd=ROOT,
-        env=env,
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    assert process.stderr is not None
-    stderr = process.stderr
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in stderr], daemon=True)
-    reader.start()
-    try:
-        while True:
-            line = lines.get(timeout=STARTUP_TIMEOUT)
-            found = re.search(r"Uvicorn running on (http://127\.0\.0\.1:\d+)", line)
-            if found:
-                break
-        yield found.group(1)
-    finally:
-        process.terminate()
-        returncode = process.wait(timeout=20)
-        reader.join(timeout=10)
-        stderr.close()
-        rest = "".join(lines.queue)
-        # uvicorn shuts down gracefully, then re-raises the signal as its exit status.
-        assert returncode in (0, -signal.SIGTERM), rest
-        assert "Application shutdown complete" in rest
 
 
 def test_the_default_command_serves_graphql_on_the_embedded_sandbox() -> None:

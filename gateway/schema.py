@@ -20,7 +20,9 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from gateway import input_conversion
 from gateway.errors import is_unexpected
+from gateway.execution import PlannedExecutionContext
 from gateway.input_limits import InputLimits, input_size_rule
 from gateway.operations.invoices import InvoiceMutations, InvoiceQueries
 from gateway.operations.receivables import ReceivableMutations, ReceivableQueries
@@ -64,6 +66,7 @@ def build_schema(
     max_aliases: int | None = None,
     max_tokens: int | None = None,
     input_limits: InputLimits | None = None,
+    planned_execution: bool = True,
 ) -> GatewaySchema:
     """The schema; production deployments hide its shape and bound what a document may cost.
 
@@ -90,16 +93,20 @@ def build_schema(
         extensions.append(lambda: AddValidationRules(rules))
     if max_tokens is not None:
         extensions.append(lambda: MaxTokensLimiter(max_token_count=max_tokens))
-    return GatewaySchema(
+    schema = GatewaySchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
+        # Off only to hold the plans to graphql-core's own results in tests.
+        execution_context_class=PlannedExecutionContext if planned_execution else None,
         config=StrawberryConfig(
             scalar_map=SCALAR_MAP,
             default_resolver=resolve_field,
             disable_field_suggestions=not field_suggestions,
         ),
     )
+    input_conversion.install(schema)
+    return schema
 
 
 schema = build_schema()

@@ -1,0 +1,245 @@
+"""Completing results by plans compiled once per document, with graphql-core as the fallback.
+
+graphql-core completes a result field by field (resolve info, resolver, completion, error
+handling), which for the ~100 fields of a full invoice was a third of the gateway's CPU.
+Below a root field every field of this schema is plain data: an attribute of an object the
+mapping built, read by the default resolver. So for each selection, once per document, a plan
+is compiled that builds the response dictionary directly: attribute, serialize, recurse.
+
+A plan only ever handles the success path. At the first thing that needs graphql-core's
+error handling (a field the mapping flagged as a problem, a null in a non-null field, a value
+a scalar cannot serialize) it gives up and graphql-core completes that object from scratch,
+which is safe because completing reads data and has no effects. Documents with directives,
+fields with arguments or resolvers of their own, and abstract types are never planned.
+tests/unit/test_execution.py holds every plan to graphql-core's own result.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    OperationDefinitionNode,
+    Undefined,
+    is_leaf_type,
+    is_object_type,
+    visit,
+)
+from graphql.execution.collect_fields import FieldDetails
+from graphql.language import BREAK, Visitor
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.field import StrawberryField
+
+from gateway.types.base import resolve_field
+
+DEFINITION_BACKREF = "strawberry-definition"
+MAX_PLANS = 2000
+
+Plan = Callable[[Any], Any]
+FieldDetailsList = list[FieldDetails]
+
+
+class _Fallback(Exception):
+    """This value needs graphql-core's completion (an error to report, most likely)."""
+
+
+class _PlanCache:
+    """Plans by (type, field nodes). The entries keep their nodes alive, so the ids in the
+    keys cannot be reused by another document while the entry exists."""
+
+    def __init__(self, max_entries: int) -> None:
+        self._entries: OrderedDict[tuple[object, ...], tuple[tuple[object, ...], Plan | None]]
+        self._entries = OrderedDict()
+        self._max_entries = max_entries
+
+    def get(self, key: tuple[object, ...], nodes: tuple[object, ...]) -> tuple[bool, Plan | None]:
+        entry = self._entries.get(key)
+        if entry is None or any(a is not b for a, b in zip(entry[0], nodes, strict=True)):
+            return False, None
+        self._entries.move_to_end(key)
+        return True, entry[1]
+
+    def put(self, key: tuple[object, ...], nodes: tuple[object, ...], plan: Plan | None) -> None:
+        self._entries[key] = (nodes, plan)
+        if len(self._entries) > self._max_entries:
+            self._entries.popitem(last=False)
+
+
+_plans = _PlanCache(MAX_PLANS)
+_directive_free: OrderedDict[int, tuple[OperationDefinitionNode, bool]] = OrderedDict()
+
+
+class _FindDirective(Visitor):
+    found = False
+
+    def enter_directive(self, *_args: Any) -> object:
+        self.found = True
+        return BREAK
+
+
+def _has_directives(node: OperationDefinitionNode | DocumentNode | Any) -> bool:
+    finder = _FindDirective()
+    visit(node, finder)
+    return finder.found
+
+
+class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's execution, with object values completed by compiled plans."""
+
+    def complete_object_value(
+        self,
+        return_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        info: Any,
+        path: Any,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        plan = self._plan(return_type, field_details_list)
+        if plan is not None:
+            try:
+                return plan(result)
+            except _Fallback:
+                pass
+        return super().complete_object_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def _plannable_document(self) -> bool:
+        operation = self.operation
+        known = _directive_free.get(id(operation))
+        if known is not None and known[0] is operation:
+            return known[1]
+        plannable = not _has_directives(operation) and not any(
+            _has_directives(fragment.definition) for fragment in self.fragments.values()
+        )
+        _directive_free[id(operation)] = (operation, plannable)
+        if len(_directive_free) > MAX_PLANS:
+            _directive_free.popitem(last=False)
+        return plannable
+
+    def _plan(self, return_type: GraphQLObjectType, fields: FieldDetailsList) -> Plan | None:
+        nodes = tuple(details.node for details in fields)
+        key = (return_type, *map(id, nodes))
+        found, plan = _plans.get(key, nodes)
+        if found:
+            return plan
+        plan = self._compile_object(return_type, fields) if self._plannable_document() else None
+        _plans.put(key, nodes, plan)
+        return plan
+
+    def _compile_object(
+        self, return_type: GraphQLObjectType, fields: FieldDetailsList
+    ) -> Plan | None:
+        if return_type.is_type_of is not None:
+            return None
+        collected = self.collect_subfields(return_type, fields)
+        if collected.new_defer_usages or collected.forbidden_directive_instances:
+            return None
+        entries: list[tuple[str, str | None, Callable[[Any], Any]]] = []
+        for response_key, group in collected.grouped_field_set.items():
+            if any(d.defer_usage or d.fragment_variable_values for d in group):
+                return None
+            name = group[0].node.name.value
+            if name == "__typename":
+                entries.append((response_key, None, _constant(return_type.name)))
+                continue
+            field_def = return_type.fields.get(name)
+            if field_def is None:
+                return None
+            field = (field_def.extensions or {}).get(DEFINITION_BACKREF)
+            if not isinstance(field, StrawberryField) or not _is_plain(field):
+                return None
+            complete = self._compile_value(field_def.type, group)
+            if complete is None:
+                return None
+            entries.append((response_key, field.python_name, complete))
+
+        def plan(source: Any) -> dict[str, Any]:
+            completed: dict[str, Any] = {}
+            for response_key, attribute, complete in entries:
+                if attribute is None:
+                    completed[response_key] = complete(None)
+                    continue
+                try:
+                    value = resolve_field(source, attribute)
+                except Exception:
+                    raise _Fallback from None
+                completed[response_key] = complete(value)
+            return completed
+
+        return plan
+
+    def _compile_value(
+        self, type_: GraphQLOutputType, fields: FieldDetailsList
+    ) -> Callable[[Any], Any] | None:
+        if isinstance(type_, GraphQLNonNull):
+            inner = self._compile_value(type_.of_type, fields)
+            if inner is None:
+                return None
+            return lambda value: _required(inner(value) if value is not None else None)
+        if isinstance(type_, GraphQLList):
+            item = self._compile_value(type_.of_type, fields)
+            if item is None:
+                return None
+            return lambda value: _list(value, item)
+        if is_leaf_type(type_):
+            return lambda value, leaf=type_: _leaf(leaf, value)  # type: ignore[misc]
+        if is_object_type(type_):
+            assert isinstance(type_, GraphQLObjectType)
+            sub = self._compile_object(type_, fields)
+            if sub is None:
+                return None
+            return lambda value: None if value is None else sub(value)
+        return None  # interfaces and unions: graphql-core resolves their runtime type
+
+
+def _constant(value: str) -> Callable[[Any], str]:
+    return lambda _ignored: value
+
+
+def _is_plain(field: StrawberryField) -> bool:
+    return (
+        field.base_resolver is None
+        and not field.arguments
+        and not field.extensions
+        and not field.permission_classes
+        and not field.directives
+    )
+
+
+def _required(value: Any) -> Any:
+    if value is None:
+        raise _Fallback
+    return value
+
+
+def _list(value: Any, item: Callable[[Any], Any]) -> Any:
+    if value is None:
+        return None
+    if not isinstance(value, (list, tuple)):
+        raise _Fallback
+    return [item(entry) for entry in value]
+
+
+def _leaf(type_: GraphQLLeafType, value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        coerced = type_.coerce_output_value(value)
+    except Exception:
+        raise _Fallback from None
+    if coerced is None or coerced is Undefined:
+        raise _Fallback
+    return coerced
+
+
+__all__ = ["PlannedExecutionContext"]

@@ -1,0 +1,107 @@
+"""Input objects built by converters compiled once per input type.
+
+Strawberry turns each coerced input value into its Python class with `convert_argument`,
+which re-inspects every field's annotation on every request: for the documented
+`createInvoice` input that was a fifth of the gateway's CPU per request. Strawberry lets a
+type build its own value (`StrawberryObjectDefinition.from_input`); here every input type of
+the schema gets a builder made once from its definition, which does exactly what
+`convert_argument` does (fields present in the value converted, the others left to their
+defaults, `None` for required ones until graphql-core's own checks fill them) without the
+per-call inspection. tests/unit/test_input_conversion.py holds it to Strawberry's output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import strawberry
+from graphql import GraphQLInputObjectType
+from strawberry.types.base import (
+    StrawberryList,
+    StrawberryMaybe,
+    StrawberryObjectDefinition,
+    StrawberryOptional,
+    StrawberryType,
+    has_object_definition,
+)
+from strawberry.types.lazy_type import LazyType
+
+# A converter for one value that is not null; `None` means the value is used as it is.
+Converter = Callable[[Any], Any] | None
+
+DEFINITION_BACKREF = "strawberry-definition"
+
+
+class Unsupported(Exception):
+    """A type this module does not compile; Strawberry's own conversion stays in place."""
+
+
+def install(schema: strawberry.Schema) -> None:
+    """Give every input type of `schema` a compiled `from_input`."""
+    for graphql_type in schema._schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLInputObjectType):
+            continue
+        definition = (graphql_type.extensions or {}).get(DEFINITION_BACKREF)
+        if not isinstance(definition, StrawberryObjectDefinition):
+            continue
+        if definition.from_input is not None:
+            continue
+        try:
+            definition.from_input = compile_input(definition, schema.config.name_converter)
+        except Unsupported:
+            continue
+
+
+def compile_input(
+    definition: StrawberryObjectDefinition, names: Any
+) -> Callable[[type, Mapping[str, Any], Any], Any]:
+    fields: list[tuple[str, str, Converter]] = []
+    required: dict[str, None] = {}
+    for field in definition.fields:
+        converter = _converter(field.resolve_type(type_definition=definition))
+        fields.append((names.from_field(field), field.python_name, converter))
+        if (
+            field.default_value is dataclasses.MISSING
+            and field.default_factory is dataclasses.MISSING
+        ):
+            required[field.python_name] = None
+
+    def from_input(cls: type, value: Mapping[str, Any], context: Any) -> Any:
+        kwargs: dict[str, Any] = dict(required)
+        for name, python_name, convert in fields:
+            if name in value:
+                item = value[name]
+                kwargs[python_name] = item if item is None or convert is None else convert(item)
+        return cls(**kwargs)
+
+    return from_input
+
+
+def _converter(type_: StrawberryType | type) -> Converter:
+    if isinstance(type_, StrawberryMaybe):
+        raise Unsupported("Maybe wraps values in Some")
+    if isinstance(type_, StrawberryOptional):
+        return _converter(type_.of_type)
+    if isinstance(type_, LazyType):
+        return _converter(type_.resolve_type())
+    if isinstance(type_, StrawberryList):
+        item = _converter(type_.of_type)
+        if item is None:
+            # Copied: graphql-core shares one default list between requests.
+            return list
+        return lambda items: [None if x is None else item(x) for x in items]
+    if has_object_definition(type_):
+        cls: Any = type_
+        if not cls.__strawberry_definition__.is_input:
+            raise Unsupported(f"{cls.__name__} is not an input type")
+
+        def build(value: Mapping[str, Any]) -> Any:
+            # Looked up when called: nested types may be compiled after this one.
+            definition = cls.__strawberry_definition__
+            return definition.from_input(cls, value, None)
+
+        return build
+    # Scalars and enums arrive from graphql-core already as their Python values.
+    return None

@@ -60,7 +60,7 @@ class State(TypedDict):
 
 def _idempotency_store(settings: Settings) -> IdempotencyStore:
     if settings.redis_url is None:
-        return MemoryIdempotencyStore()
+        return MemoryIdempotencyStore(max_entries=settings.idempotency_max_keys)
     return RedisIdempotencyStore.from_url(str(settings.redis_url))
 
 

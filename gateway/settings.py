@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     idempotency_ttl_seconds: float = Field(
         24 * 3600, gt=0, description="How long an idempotency key and its outcome are kept."
     )
+    idempotency_max_keys: int = Field(
+        10_000,
+        ge=1,
+        description="Most idempotency keys kept in memory when GATEWAY_REDIS_URL is unset; past "
+        "it the oldest recorded outcomes are dropped.",
+    )
     graphiql: bool = Field(True, description="Serve the GraphiQL playground at /graphql.")
     introspection: bool = Field(True, description="Answer introspection queries.")
     field_suggestions: bool = Field(

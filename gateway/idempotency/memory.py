@@ -23,8 +23,18 @@ PURGE_INTERVAL = 1.0
 
 
 class MemoryIdempotencyStore:
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+    """Keys in a dict, kept for their time to live but at most `max_entries` of them.
+
+    Past `max_entries` the oldest recorded outcomes go first (a retry of one of those would
+    call the upstream again), so memory stays bounded however many keys clients send; calls
+    in flight are never dropped. Several processes, or more keys than fit: use Redis.
+    """
+
+    def __init__(
+        self, *, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._entries: dict[str, _Entry] = {}
+        self._max_entries = max_entries
         self._clock = clock
         self._next_purge = float("-inf")
 
@@ -48,12 +58,22 @@ class MemoryIdempotencyStore:
             entry = None
         if entry is None:
             self._entries[key] = _Entry(fingerprint=fingerprint, expires_at=now + lease)
+            self._evict()
             return Claim(owned=True)
         if entry.fingerprint != fingerprint:
             raise IdempotencyKeyReused(
                 "This idempotency key was already used for a different request."
             )
         return Claim(owned=False, outcome=entry.outcome)
+
+    def _evict(self) -> None:
+        excess = len(self._entries) - self._max_entries
+        if excess <= 0:
+            return
+        # Dicts keep insertion order: the first recorded outcomes are the oldest claims.
+        oldest = [key for key, entry in self._entries.items() if entry.outcome is not None]
+        for key in oldest[:excess]:
+            del self._entries[key]
 
     async def complete(self, key: str, outcome: bytes, *, ttl: float) -> None:
         entry = self._entries.get(key)

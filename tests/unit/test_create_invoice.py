@@ -417,3 +417,23 @@ def test_invoice_query_is_null_on_404_and_for_ids_that_cannot_exist() -> None:
     assert missing == {"_status": 200, "data": {"invoice": None}}
     assert impossible == {"_status": 200, "data": {"invoice": None}}
     assert [request.url.path for request in gateway.sent] == ["/api/v1/contracts/3/invoices/999"]
+
+
+@pytest.mark.parametrize(
+    "attachment",
+    [
+        {"filename": "a.txt", "content": ["U0VDUkVULUNPTlRFTlQ="]},
+        {"filename": "a.txt", "content": {"nested": "U0VDUkVULUNPTlRFTlQ="}},
+        {"filename": "a.txt", "unknown": "U0VDUkVULUNPTlRFTlQ="},
+    ],
+)
+def test_input_errors_never_quote_the_value(attachment: dict[str, object]) -> None:
+    variables = json.loads(MINIMAL)
+    variables["input"]["attachments"] = [attachment]
+    with gateway_with(answer(201, seed_response())) as gateway:
+        result = gateway.graphql(CREATE_INVOICE, variables)
+    assert gateway.sent == []
+    [error] = result["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"].startswith("Variable '$input' has invalid value at .attachments[0]")
+    assert "U0VDUkVULUNPTlRFTlQ=" not in json.dumps(result)

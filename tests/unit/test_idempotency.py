@@ -171,3 +171,34 @@ async def test_a_waiter_gives_up_after_the_lease(store: IdempotencyStore) -> Non
         )
     call.gate.set()
     assert await owner == "created"
+
+
+async def test_the_memory_store_drops_its_oldest_outcomes_past_its_bound() -> None:
+    store = MemoryIdempotencyStore(max_entries=3)
+    call = Counter()
+    keys = [new_key() for _ in range(5)]
+    for key in keys:
+        await run_once(
+            store, key=key, fingerprint="fp", call=call, recorded=RECORDED, lease=5, ttl=60
+        )
+    assert len(store) == 3
+    # The newest keys still replay; the oldest one was dropped and calls again.
+    await run_once(
+        store, key=keys[-1], fingerprint="fp", call=call, recorded=RECORDED, lease=5, ttl=60
+    )
+    assert call.calls == 5
+    await run_once(
+        store, key=keys[0], fingerprint="fp", call=call, recorded=RECORDED, lease=5, ttl=60
+    )
+    assert call.calls == 6
+
+
+async def test_the_memory_store_never_drops_a_call_in_flight() -> None:
+    store = MemoryIdempotencyStore(max_entries=1)
+    first = await store.claim("in-flight", "fp", lease=5)
+    second = await store.claim("other", "fp", lease=5)
+    assert first.owned
+    assert second.owned
+    assert len(store) == 2
+    with pytest.raises(IdempotencyKeyReused):
+        await store.claim("in-flight", "another fingerprint", lease=5)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import zlib
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -21,7 +22,7 @@ from gateway.idempotency import Claim
 from gateway.idempotency.memory import MemoryIdempotencyStore
 from gateway.types.receivable import ReceiveReceivableInput
 from gateway.upstream import codec
-from gateway.upstream.client import UpstreamClient
+from gateway.upstream.client import UpstreamClient, UpstreamResponse
 from gateway.upstream.idempotent import IdempotentWrites, decode_outcome, encode_outcome
 from gateway.upstream.receivables import ReceivablesAPI
 from gateway.upstream.session import UpstreamSession, reader
@@ -281,7 +282,6 @@ def test_an_unreachable_redis_fails_closed_without_calling() -> None:
 
 
 def test_outcomes_round_trip_exactly() -> None:
-    from gateway.upstream.client import UpstreamResponse
     from gateway.upstream.errors import UpstreamRejected
 
     response = UpstreamResponse(
@@ -299,20 +299,17 @@ def test_outcomes_round_trip_exactly() -> None:
         b'{"errors":1}',
         "rejected",
     )
+    # Only the known outcome types are ever built from what the store holds.
+    forged = {"error": {"type": "SystemExit", "message": "", "status": 0, "body": "", "id": None}}
     with pytest.raises(KeyError):
-        decode_outcome(
-            codec.encode(
-                {
-                    "error": {
-                        "type": "SystemExit",
-                        "message": "",
-                        "status": 0,
-                        "body": "",
-                        "id": None,
-                    }
-                }
-            )
-        )
+        decode_outcome(zlib.compress(codec.encode(forged)))
+    # Stored compressed: an invoice takes a fraction of its JSON size.
+    encoded = encode_outcome(response_of(seed_response()))
+    assert len(encoded) * 2 < len(codec.encode(seed_response()))
+
+
+def response_of(data: object) -> UpstreamResponse:
+    return UpstreamResponse(status=201, data=data, request_id=None)
 
 
 class CountingStore(MemoryIdempotencyStore):

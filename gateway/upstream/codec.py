@@ -26,6 +26,11 @@ def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not valid JSON")
 
 
+# Made once: `json.loads` with options builds a new decoder on every call.
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant)
+
+
 def decode(content: bytes) -> object:
-    """Parse JSON with exact decimals; raise `ValueError` for anything that is not JSON."""
-    return json.loads(content, parse_float=Decimal, parse_constant=_reject_constant)
+    """Parse JSON with exact decimals; raise `ValueError` for anything that is not JSON
+    (invalid UTF-8 included: `UnicodeDecodeError` is a `ValueError`)."""
+    return _DECODER.decode(content.decode("utf-8"))

@@ -437,3 +437,11 @@ def test_input_errors_never_quote_the_value(attachment: dict[str, object]) -> No
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["message"].startswith("Variable '$input' has invalid value at .attachments[0]")
     assert "U0VDUkVULUNPTlRFTlQ=" not in json.dumps(result)
+
+
+def test_a_201_that_is_not_utf8_is_a_bad_response() -> None:
+    with gateway_with(answer(201, b'{"invoice": {"id": 61, "description": "\xff"}}')) as gateway:
+        result = gateway.graphql(CREATE_INVOICE, MINIMAL)
+    assert result["data"] is None
+    assert result["errors"][0]["extensions"]["code"] == "UPSTREAM_BAD_RESPONSE"
+    assert "created" in result["errors"][0]["message"]

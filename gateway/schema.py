@@ -8,19 +8,12 @@ from collections.abc import Callable
 import strawberry
 from graphql import GraphQLError
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from gateway import input_conversion
+from gateway.document_cache import DocumentCache, Documents
 from gateway.errors import is_unexpected
 from gateway.execution import PlannedExecutionContext
 from gateway.input_limits import InputLimits, input_size_rule
@@ -73,8 +66,7 @@ def build_schema(
     The limits are checked while parsing and validating, so a hostile document is refused
     before any resolver, and any upstream call, runs.
     """
-    # The rules are built once: the validation cache is keyed by the rule classes, and the
-    # limiters would otherwise make new ones on every request.
+    # The rules are built once: the limiters would otherwise make new classes per request.
     rules: list[type[ASTValidationRule]] = []
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
@@ -85,14 +77,8 @@ def build_schema(
     if input_limits is not None:
         rules.append(input_size_rule(input_limits))
     # Clients send the same few documents over and over: parse and validate each once.
-    extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
-        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
-    ]
-    if rules:
-        extensions.append(lambda: AddValidationRules(rules))
-    if max_tokens is not None:
-        extensions.append(lambda: MaxTokensLimiter(max_token_count=max_tokens))
+    documents = Documents(max_entries=DOCUMENT_CACHE_SIZE, max_tokens=max_tokens, rules=rules)
+    extensions: list[Callable[[], SchemaExtension]] = [lambda: DocumentCache(documents=documents)]
     schema = GatewaySchema(
         query=Query,
         mutation=Mutation,

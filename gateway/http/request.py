@@ -51,9 +51,15 @@ class ParsedRequest:
     uploads: list[UploadedFile] = field(default_factory=list)
 
 
+# Numbers keep the digits the client wrote: a Decimal variable of `700.10` stays `700.10`.
+# Made once: `json.loads` with options builds a new decoder on every call.
+_DECODER = json.JSONDecoder(parse_float=Decimal)
+
+
 def decode_json(data: bytes | str) -> Any:
-    # Numbers keep the digits the client wrote: a Decimal variable of `700.10` stays `700.10`.
-    return json.loads(data, parse_float=Decimal)
+    """Parse a JSON request part; `ValueError` (bad UTF-8 included) for anything else."""
+    text = data if isinstance(data, str) else data.decode("utf-8-sig")
+    return _DECODER.decode(text)
 
 
 def _operation(data: object) -> GraphQLRequest:

@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from gateway import sandbox
 from gateway.http.endpoint import EndpointOptions, GraphQLEndpoint
-from gateway.idempotency import IdempotencyStore
+from gateway.idempotency import IdempotencyStore, IdempotencyStoreUnavailable
 from gateway.idempotency.memory import MemoryIdempotencyStore
 from gateway.idempotency.redis import RedisIdempotencyStore
 from gateway.input_limits import InputLimits
@@ -131,11 +131,14 @@ def create_app(
 
     async def readyz(request: Request) -> JSONResponse:
         upstream: UpstreamClient = request.state.upstream
+        writes: IdempotentWrites = request.state.writes
         try:
             await upstream.request(
                 "GET", "health_check", authorization=settings.upstream_authorization()
             )
-        except UpstreamError as error:
+            # Keyed mutations fail closed without the store: not ready either.
+            await writes.store.ping()
+        except (UpstreamError, IdempotencyStoreUnavailable) as error:
             return JSONResponse(
                 {
                     "status": "unavailable",

@@ -71,6 +71,10 @@ class IdempotencyStore(Protocol):
         """Return once the key's state may have changed (completed, released or expired)."""
         ...
 
+    async def ping(self) -> None:
+        """Raise `IdempotencyStoreUnavailable` when the store cannot be used right now."""
+        ...
+
     async def close(self) -> None: ...
 
 

@@ -100,5 +100,8 @@ class MemoryIdempotencyStore:
         except TimeoutError:
             return
 
+    async def ping(self) -> None:
+        return None  # always usable
+
     async def close(self) -> None:
         self._entries.clear()

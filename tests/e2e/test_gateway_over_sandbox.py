@@ -159,3 +159,14 @@ def test_the_request_id_is_returned_and_sent_upstream(
         generated.headers["x-request-id"],
         unsafe.headers["x-request-id"],
     ]
+
+
+def test_readyz_reports_an_unreachable_idempotency_store(redis_url: str) -> None:
+    with serve(create_app(Settings(redis_url=redis_url))) as url:
+        assert httpx.get(f"{url}/readyz").json() == {"status": "ready", "circuit": "closed"}
+    # Port 9 on loopback: nothing listens, so Redis cannot be reached.
+    with serve(create_app(Settings(redis_url="redis://127.0.0.1:9/0"))) as url:
+        ready = httpx.get(f"{url}/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["code"] == "IDEMPOTENCY_STORE_UNAVAILABLE"
+    assert "redis" not in ready.text.lower()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import http.cookiejar
 from collections.abc import AsyncIterator
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import httpx
 from starlette.applications import Starlette
@@ -64,6 +65,17 @@ def _idempotency_store(settings: Settings) -> IdempotencyStore:
     return RedisIdempotencyStore.from_url(str(settings.redis_url))
 
 
+class _NoCookies(http.cookiejar.CookieJar):
+    """The one client serves every caller: a cookie the upstream sets for one of them must
+    never be sent on behalf of the others. (It also spares httpx's cookie work per call.)"""
+
+    def extract_cookies(self, response: Any, request: Any) -> None:
+        return None
+
+    def add_cookie_header(self, request: Any) -> None:
+        return None
+
+
 def _http_client(
     settings: Settings, transport: httpx.AsyncBaseTransport | None
 ) -> httpx.AsyncClient:
@@ -89,6 +101,7 @@ def _http_client(
         timeout=timeout,
         limits=limits,
         headers=headers,
+        cookies=_NoCookies(),
         transport=transport,
     )
 

@@ -445,3 +445,16 @@ def test_a_201_that_is_not_utf8_is_a_bad_response() -> None:
     assert result["data"] is None
     assert result["errors"][0]["extensions"]["code"] == "UPSTREAM_BAD_RESPONSE"
     assert "created" in result["errors"][0]["message"]
+
+
+def test_cookies_the_upstream_sets_are_never_sent_for_anyone() -> None:
+    def with_cookie(request: httpx.Request) -> httpx.Response:
+        response = answer(201, seed_response())(request)
+        response.headers["Set-Cookie"] = "_session_id=for-the-first-caller; Path=/"
+        return response
+
+    with gateway_with(with_cookie) as gateway:
+        gateway.graphql(CREATE_INVOICE, MINIMAL, Authorization=TOKEN)
+        gateway.graphql(CREATE_INVOICE, MINIMAL, Authorization="Token token=someone-else")
+    assert len(gateway.sent) == 2
+    assert "cookie" not in gateway.sent[1].headers

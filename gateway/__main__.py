@@ -76,7 +76,15 @@ def main(argv: list[str] | None = None) -> int:
         app = create_app(settings)
         port = settings.port
     configure_logging(settings.log_level)
-    uvicorn.run(app, host=settings.host, port=port, log_config=None, log_level=settings.log_level)
+    # The gateway writes its own access line (gateway.logs), with the upstream figures in it.
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=port,
+        log_config=None,
+        log_level=settings.log_level,
+        access_log=False,
+    )
     return 0
 
 

@@ -12,7 +12,9 @@ import contextvars
 import logging
 import re
 import sys
+import time
 import uuid
+from dataclasses import dataclass
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.orjson import OrjsonFormatter
@@ -56,8 +58,24 @@ def configure_logging(level: str) -> None:
         logging.getLogger(name).propagate = True
 
 
+@dataclass
+class UpstreamStats:
+    """What one HTTP request cost upstream, for its access line."""
+
+    calls: int = 0
+    milliseconds: float = 0.0
+
+
+upstream_stats: contextvars.ContextVar[UpstreamStats | None] = contextvars.ContextVar(
+    "upstream_stats", default=None
+)
+access_logger = logging.getLogger("gateway.access")
+
+
 class RequestIdMiddleware:
-    """Gives every HTTP request an id and echoes it in the response's `X-Request-Id`."""
+    """Gives every HTTP request an id, echoes it in the response's `X-Request-Id`, and writes
+    one access line per request: status, duration, and how many upstream calls it made and
+    how long they took (each call's own line is at DEBUG)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -69,13 +87,34 @@ class RequestIdMiddleware:
         incoming = Headers(scope=scope).get(REQUEST_ID_HEADER)
         current = incoming if incoming and _VALID_REQUEST_ID.fullmatch(incoming) else None
         token = request_id.set(current or uuid.uuid4().hex)
+        stats = UpstreamStats()
+        stats_token = upstream_stats.set(stats)
+        started = time.perf_counter()
+        status = 0
 
         async def send_with_id(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id.get() or ""
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            if access_logger.isEnabledFor(logging.INFO):
+                client = scope.get("client")
+                access_logger.info(
+                    "request",
+                    extra={
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                        "upstream_calls": stats.calls,
+                        "upstream_ms": round(stats.milliseconds, 1),
+                        "client": client[0] if client else None,
+                    },
+                )
+            upstream_stats.reset(stats_token)
             request_id.reset(token)

@@ -110,8 +110,10 @@ class UpstreamClient:
                 response = await self._send(
                     method, path, content=content, headers=headers, params=params
                 )
-        except UpstreamError:
+        except UpstreamError as error:
             self.breaker.record_failure()
+            _count(started)
+            _log_failure(method, path, error)
             raise
         except BaseException:
             self.breaker.record_neutral()  # e.g. the client went away: proves nothing
@@ -120,7 +122,11 @@ class UpstreamClient:
             self.breaker.record_failure()
         else:
             self.breaker.record_success()
-        return _read(method, path, response, elapsed=time.perf_counter() - started)
+        try:
+            return _read(method, path, response, elapsed=_count(started))
+        except (UpstreamServerError, UpstreamBadResponse) as error:
+            _log_failure(method, path, error)
+            raise
 
     def _url(self, path: str) -> httpx.URL:
         # httpx parses and validates the whole URL again for every request made with a path
@@ -209,11 +215,34 @@ def _timeout_message(method: str, error: BaseException) -> str:
     return "The upstream API did not answer in time; the request may have been processed."
 
 
+def _log_failure(method: str, path: str, error: UpstreamError) -> None:
+    # The upstream failing is an operator's business; a 4xx is an answer, not logged here.
+    logger.warning(
+        "upstream call failed",
+        extra={
+            "method": method,
+            "path": path,
+            "code": error.code,
+            "status": error.status,
+            "upstream_request_id": error.request_id,
+        },
+    )
+
+
+def _count(started: float) -> float:
+    """Add a call to this request's upstream figures; its duration in seconds."""
+    elapsed = time.perf_counter() - started
+    if (stats := logs.upstream_stats.get()) is not None:
+        stats.calls += 1
+        stats.milliseconds += elapsed * 1000
+    return elapsed
+
+
 def _read(method: str, path: str, response: httpx.Response, *, elapsed: float) -> UpstreamResponse:
     status = response.status_code
     body = response.content
     request_id = response.headers.get(REQUEST_ID_HEADER)
-    logger.info(
+    logger.debug(
         "upstream answered",
         extra={
             "method": method,

@@ -458,3 +458,28 @@ def test_cookies_the_upstream_sets_are_never_sent_for_anyone() -> None:
         gateway.graphql(CREATE_INVOICE, MINIMAL, Authorization="Token token=someone-else")
     assert len(gateway.sent) == 2
     assert "cookie" not in gateway.sent[1].headers
+
+
+def test_one_access_line_per_request_with_its_upstream_figures(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level("INFO"), gateway_with(answer(201, seed_response())) as gateway:
+        gateway.graphql(CREATE_INVOICE, MINIMAL)
+    [line] = [r for r in caplog.records if r.name == "gateway.access"]
+    assert (line.method, line.path, line.status, line.upstream_calls) == (  # type: ignore[attr-defined]
+        "POST",
+        "/graphql",
+        200,
+        1,
+    )
+    assert line.upstream_ms <= line.duration_ms  # type: ignore[attr-defined]
+
+
+def test_upstream_failures_are_logged_as_warnings(caplog: pytest.LogCaptureFixture) -> None:
+    with gateway_with(answer(502, b"<html>bad gateway</html>")) as gateway:
+        gateway.graphql(CREATE_INVOICE, MINIMAL, Authorization=TOKEN)
+    [warning] = [r for r in caplog.records if r.message == "upstream call failed"]
+    assert warning.levelname == "WARNING"
+    assert (warning.code, warning.status) == ("UPSTREAM_SERVER_ERROR", 502)  # type: ignore[attr-defined]
+    assert "bad gateway" not in caplog.text
+    assert TOKEN not in caplog.text

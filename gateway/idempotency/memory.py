@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -70,9 +71,10 @@ class MemoryIdempotencyStore:
         excess = len(self._entries) - self._max_entries
         if excess <= 0:
             return
-        # Dicts keep insertion order: the first recorded outcomes are the oldest claims.
-        oldest = [key for key, entry in self._entries.items() if entry.outcome is not None]
-        for key in oldest[:excess]:
+        # Dicts keep insertion order: the first recorded outcomes are the oldest claims, so the
+        # scan stops after `excess` of them instead of walking every key on each claim.
+        recorded = (key for key, entry in self._entries.items() if entry.outcome is not None)
+        for key in list(itertools.islice(recorded, excess)):
             del self._entries[key]
 
     async def complete(self, key: str, outcome: bytes, *, ttl: float) -> None:

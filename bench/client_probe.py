@@ -1,9 +1,10 @@
 """The HTTP client alone: how fast can one process post the seed's REST body to the stand-in?
 
 No server and no GraphQL: `concurrency` tasks post in a loop for `duration` seconds through
-httpx's default transport (what the gateway and the yardstick use), through plain asyncio
-streams (the floor), and through httpx with the aiohttp transport when `httpx_aiohttp` is
-installed. The gap between the first two is what the client costs any httpx-based proxy.
+httpx's default transport (what the yardstick uses), through plain asyncio streams (the
+floor), and through httpx with the gateway's own aiohttp transport
+(`gateway.upstream.transport`). The gap between the first two is what httpx's pool costs any
+httpx-based proxy.
 Runs with the project's interpreter; prints one JSON line per client.
 
     python -m bench.client_probe --url http://127.0.0.1:8001 --concurrency 10 --duration 5
@@ -103,11 +104,9 @@ async def probe(url: str, clients: list[str], concurrency: int, duration: float)
         else:
             transport: httpx.AsyncBaseTransport | None = None
             if name == "httpx-aiohttp":
-                try:  # optional: not one of the project's dependencies
-                    module = importlib.import_module("httpx_aiohttp")
-                except ImportError:
-                    continue
-                transport = module.AiohttpTransport()
+                # The gateway's own transport: aiohttp's pool under the httpx API.
+                module = importlib.import_module("gateway.upstream.transport")
+                transport = module.AiohttpTransport(limits=httpx.Limits(max_connections=100))
             async with httpx.AsyncClient(base_url=url, transport=transport) as client:
                 result = await _drive(_httpx_post(client, path, body), concurrency, duration)
         print(json.dumps({"client": name, "concurrency": concurrency, **result}), flush=True)

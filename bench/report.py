@@ -198,9 +198,9 @@ def _client_probe_section(results: Results) -> list[str]:
         "## The HTTP client alone (no server, no GraphQL)",
         "",
         "`bench/client_probe.py` on the servers' core: tasks posting the seed's REST body to the "
-        "stand-in in a loop for 5 s. `httpx` is its default transport, as in the gateway and the "
-        "yardstick; `raw` is plain asyncio streams, the floor; `httpx-aiohttp` appears when that "
-        "package is installed in the project's venv.",
+        "stand-in in a loop for 5 s. `httpx` is its default transport, as in the yardstick; "
+        "`raw` is plain asyncio streams, the floor; `httpx-aiohttp` is httpx over the gateway's "
+        "own aiohttp transport (`gateway/upstream/transport.py`).",
         "",
         *_table(["client", "c", "req/s", "p50 ms", "p99 ms", "max ms", "client CPU ms/req"], rows),
     ]

@@ -17,6 +17,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from gateway import sandbox
+from gateway.gc_tuning import frozen_startup_objects
 from gateway.http.endpoint import EndpointOptions, GraphQLEndpoint
 from gateway.idempotency import IdempotencyStore, IdempotencyStoreUnavailable
 from gateway.idempotency.memory import MemoryIdempotencyStore
@@ -117,7 +118,7 @@ def create_app(
         store = _idempotency_store(settings)
         try:
             async with _http_client(settings, upstream_transport) as http:
-                yield {
+                state: State = {
                     "upstream": UpstreamClient(
                         http,
                         deadline=settings.request_timeout,
@@ -136,6 +137,8 @@ def create_app(
                         ttl=settings.idempotency_ttl_seconds,
                     ),
                 }
+                with frozen_startup_objects():
+                    yield state
         finally:
             await store.close()
 

@@ -43,26 +43,49 @@ class InputLimits:
         )
 
 
+# A container met on the walk: (its parent's entry, the step from the parent to it, the input
+# field name its strings are bounded by, the container). Paths are only spelled out on failure.
+_Entry = tuple[Any, "str | int", "str | None", "list[Any] | dict[str, Any]"]
+
+
 def oversized_variable(variables: dict[str, Any] | None, limits: InputLimits) -> str | None:
     """What is too large in `variables` (a message naming the path), or `None`."""
     if not variables:
         return None
-    pending: list[tuple[str, str | None, object]] = [
-        (f"${name}", None, value) for name, value in variables.items()
-    ]
+    root: _Entry = (None, "", None, variables)
+    pending: list[_Entry] = [root]
     while pending:
-        path, key, value = pending.pop()
-        if isinstance(value, str):
-            limit = _string_limit(key, limits)
-            if len(value) > limit:
-                return f"Variable {path} is longer than {limit} characters."
-        elif isinstance(value, list):
-            if len(value) > limits.max_items:
-                return f"Variable {path} has more than {limits.max_items} items."
-            pending.extend((f"{path}.{index}", key, item) for index, item in enumerate(value))
-        elif isinstance(value, dict):
-            pending.extend((f"{path}.{name}", name, item) for name, item in value.items())
+        entry = pending.pop()
+        container = entry[3]
+        if isinstance(container, dict):
+            for name, value in container.items():
+                if isinstance(value, str):
+                    limit = _string_limit(name, limits)
+                    if len(value) > limit:
+                        return f"Variable {_path(entry, name)} is longer than {limit} characters."
+                elif isinstance(value, (list, dict)):
+                    pending.append((entry, name, name, value))
+            continue
+        if len(container) > limits.max_items:
+            return f"Variable {_path(entry)} has more than {limits.max_items} items."
+        field = entry[2]
+        for index, value in enumerate(container):
+            if isinstance(value, str):
+                limit = _string_limit(field, limits)
+                if len(value) > limit:
+                    return f"Variable {_path(entry, index)} is longer than {limit} characters."
+            elif isinstance(value, (list, dict)):
+                pending.append((entry, index, field, value))
     return None
+
+
+def _path(entry: _Entry, *last: str | int) -> str:
+    steps: list[str | int] = list(last)
+    while entry[0] is not None:
+        steps.append(entry[1])
+        entry = entry[0]
+    steps.reverse()
+    return "$" + ".".join(map(str, steps))
 
 
 def input_size_rule(limits: InputLimits) -> type[ASTValidationRule]:

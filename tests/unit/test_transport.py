@@ -4,6 +4,7 @@ by when it happened, since the client retries only what was certainly never sent
 from __future__ import annotations
 
 import asyncio
+import gzip
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -125,3 +126,50 @@ async def test_no_content_type_is_added_to_a_bodiless_request(serve) -> None:  #
     assert response.json() == {}
     assert server.heads[0].startswith(b"PATCH /invoices/1/approve HTTP/1.1")
     assert b"content-type" not in server.heads[0].lower()
+
+
+async def test_headers_are_httpx_s_alone_and_compressed_answers_are_decoded(serve) -> None:  # type: ignore[no-untyped-def]
+    payload = gzip.compress(b'{"invoice": {"id": 7}}')
+
+    async def gzipped(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(
+            b"HTTP/1.1 201 Created\r\nContent-Encoding: gzip\r\n"
+            b"Content-Length: " + str(len(payload)).encode() + b"\r\n\r\n" + payload
+        )
+        await writer.drain()
+
+    url, server = await serve(gzipped)
+    async with client(url) as http:
+        response = await http.post(
+            "/invoices", content=b"{}", headers={"User-Agent": "invoice-gateway"}
+        )
+    assert response.status_code == 201
+    assert response.json() == {"invoice": {"id": 7}}
+    head = server.heads[0].lower()
+    # One User-Agent and one Accept-Encoding, both httpx's: aiohttp adds none of its own.
+    assert head.count(b"\r\nuser-agent:") == 1
+    assert b"user-agent: invoice-gateway" in head
+    assert head.count(b"\r\naccept-encoding:") == 1
+
+
+async def test_many_calls_share_one_connection(serve) -> None:  # type: ignore[no-untyped-def]
+    async def keep_answering(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # The first head was read by the server; each request carries a 2-byte body.
+        while True:
+            try:
+                await reader.readexactly(2)
+            except asyncio.IncompleteReadError:
+                return
+            writer.write(b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}")
+            await writer.drain()
+            try:
+                await reader.readuntil(b"\r\n\r\n")
+            except asyncio.IncompleteReadError:
+                return
+
+    url, server = await serve(keep_answering)
+    async with client(url) as http:
+        for _ in range(5):
+            response = await http.post("/invoices", content=b"{}")
+            assert response.json() == {}
+    assert server.connections == 1

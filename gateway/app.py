@@ -77,31 +77,31 @@ class _NoCookies(http.cookiejar.CookieJar):
         return None
 
 
-def _http_client(
-    settings: Settings, transport: httpx.AsyncBaseTransport | None
-) -> httpx.AsyncClient:
+def _limits(settings: Settings) -> httpx.Limits:
+    return httpx.Limits(
+        max_connections=settings.max_connections,
+        max_keepalive_connections=settings.max_keepalive_connections,
+    )
+
+
+def _transport(settings: Settings) -> httpx.AsyncBaseTransport:
+    if settings.upstream_url is None:
+        return httpx.ASGITransport(app=sandbox.create_app())
+    return AiohttpTransport(limits=_limits(settings))
+
+
+def _http_client(settings: Settings, transport: httpx.AsyncBaseTransport) -> httpx.AsyncClient:
     timeout = httpx.Timeout(
         connect=settings.connect_timeout,
         read=settings.read_timeout,
         write=settings.write_timeout,
         pool=settings.pool_timeout,
     )
-    limits = httpx.Limits(
-        max_connections=settings.max_connections,
-        max_keepalive_connections=settings.max_keepalive_connections,
-    )
-    headers = {"User-Agent": "invoice-gateway"}
-    if transport is None:
-        transport = (
-            httpx.ASGITransport(app=sandbox.create_app())
-            if settings.upstream_url is None
-            else AiohttpTransport(limits=limits)
-        )
     return httpx.AsyncClient(
         base_url=str(settings.upstream_url or SANDBOX_BASE_URL),
         timeout=timeout,
-        limits=limits,
-        headers=headers,
+        limits=_limits(settings),
+        headers={"User-Agent": "invoice-gateway"},
         cookies=_NoCookies(),
         transport=transport,
     )
@@ -117,10 +117,12 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
         store = _idempotency_store(settings)
         try:
-            async with _http_client(settings, upstream_transport) as http:
+            transport = upstream_transport or _transport(settings)
+            async with _http_client(settings, transport) as http:
                 state: State = {
                     "upstream": UpstreamClient(
                         http,
+                        transport=transport,
                         deadline=settings.request_timeout,
                         connect_retries=settings.connect_retries,
                         breaker=CircuitBreaker(

@@ -25,7 +25,7 @@ class Clock:
 
 def client_with(handler: httpx.MockTransport, **options: object) -> UpstreamClient:
     http = httpx.AsyncClient(transport=handler, base_url="http://upstream.test/api/v1")
-    return UpstreamClient(http, deadline=5, retry_backoff=0, **options)  # type: ignore[arg-type]
+    return UpstreamClient(http, transport=handler, deadline=5, retry_backoff=0, **options)  # type: ignore[arg-type]
 
 
 async def test_a_call_that_never_connected_is_retried() -> None:

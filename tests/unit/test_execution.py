@@ -47,7 +47,10 @@ async def run(
     async with httpx.AsyncClient(
         base_url="http://upstream.test/api/v1", transport=transport
     ) as http:
-        context = Context(upstream=UpstreamClient(http, deadline=5), authorization="Token token=t")
+        context = Context(
+            upstream=UpstreamClient(http, transport=transport, deadline=5),
+            authorization="Token token=t",
+        )
         result = await schema.execute(document, variable_values=variables, context_value=context)
     body: dict[str, Any] = {"data": result.data}
     if result.errors:

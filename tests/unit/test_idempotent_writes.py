@@ -341,10 +341,11 @@ async def test_concurrent_requests_with_one_key_make_one_call_and_share_its_outc
             200, content=codec.encode(load_fixture("receive-receivable.response.json"))
         )
 
+    transport = httpx.MockTransport(upstream)
     async with httpx.AsyncClient(
-        base_url="http://upstream.test/api/v1", transport=httpx.MockTransport(upstream)
+        base_url="http://upstream.test/api/v1", transport=transport
     ) as http:
-        client = UpstreamClient(http, deadline=5)
+        client = UpstreamClient(http, transport=transport, deadline=5)
         writes = IdempotentWrites(store, lease=10, ttl=60)
 
         def api() -> ReceivablesAPI:

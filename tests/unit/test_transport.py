@@ -111,8 +111,9 @@ async def test_silence_after_the_request_is_a_read_timeout(serve) -> None:  # ty
 
 async def test_a_post_whose_connection_dropped_is_not_retried(serve) -> None:  # type: ignore[no-untyped-def]
     url, server = await serve(close_at_once)
-    async with client(url) as http:
-        upstream = UpstreamClient(http, deadline=5, connect_retries=3)
+    transport = AiohttpTransport(limits=httpx.Limits(max_connections=4))
+    async with httpx.AsyncClient(base_url=url, transport=transport) as http:
+        upstream = UpstreamClient(http, transport=transport, deadline=5, connect_retries=3)
         with pytest.raises(UpstreamConnectionLost):
             await upstream.request("POST", "/invoices", json={}, authorization=None)
     assert server.connections == 1

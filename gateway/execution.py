@@ -35,6 +35,7 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetails
 from graphql.language import BREAK, Visitor
+from graphql.type.definition import GraphQLResolveInfoHelpers
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
@@ -74,6 +75,13 @@ class _PlanCache:
 
 
 _plans = _PlanCache(MAX_PLANS)
+
+
+def _no_async_work(*_args: Any) -> Any:
+    raise RuntimeError("This execution has finished; no more work can be scheduled on it.")
+
+
+_DETACHED_HELPERS = GraphQLResolveInfoHelpers(gather=_no_async_work, track=_no_async_work)
 _directive_free: OrderedDict[int, tuple[OperationDefinitionNode, bool]] = OrderedDict()
 
 
@@ -112,6 +120,15 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return super().complete_object_value(
             return_type, field_details_list, info, path, result, position_context
         )
+
+    def build_response(self, data: dict[str, Any] | None) -> Any:
+        result = super().build_response(data)
+        # The executor refers to itself through `async_helpers` (bound methods of its own), so
+        # each request's executor, with its context, session and variables, could only be
+        # freed by the cycle collector: about 45 objects a request, 5% of the CPU under load.
+        # The response is built; cutting the loop lets reference counting free it all now.
+        self.async_helpers = _DETACHED_HELPERS
+        return result
 
     def _plannable_document(self) -> bool:
         operation = self.operation

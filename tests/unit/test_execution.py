@@ -3,7 +3,9 @@ Strawberry give on their own, for successes and for every kind of failure."""
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -231,3 +233,27 @@ async def test_compiled_inputs_equal_strawberrys(
     assert type(compiled) is type(reference)
     assert compiled == reference
     assert repr(compiled) == repr(reference)
+
+
+async def test_a_finished_execution_is_freed_without_the_cycle_collector() -> None:
+    # graphql-core's executor refers to itself; the planned one cuts that loop once the
+    # response is built, so a request's context goes as soon as the last reference does.
+    transport = httpx.MockTransport(answering(201, seed_response()))
+    variables = json.loads(seed_variables_json(), parse_float=Decimal)
+    async with httpx.AsyncClient(
+        base_url="http://upstream.test/api/v1", transport=transport
+    ) as http:
+        upstream = UpstreamClient(http, transport=transport, deadline=5)
+        gc.collect()
+        gc.disable()
+        try:
+            context = Context(upstream=upstream, authorization="Token token=t")
+            alive = weakref.ref(context)
+            result = await PLANNED.execute(
+                CREATE_INVOICE, variable_values=variables, context_value=context
+            )
+            assert result.errors is None
+            del context, result
+            assert alive() is None
+        finally:
+            gc.enable()

@@ -22,24 +22,30 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    FragmentDefinitionNode,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLSchema,
     OperationDefinitionNode,
     Undefined,
+    assert_valid_schema,
+    default_field_resolver,
+    default_type_resolver,
     is_leaf_type,
     is_object_type,
     visit,
 )
-from graphql.execution.collect_fields import FieldDetails
+from graphql.execution.collect_fields import FieldDetails, FragmentDetails
 from graphql.language import BREAK, Visitor
 from graphql.type.definition import GraphQLResolveInfoHelpers
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
 from gateway.types.base import resolve_field
+from gateway.variables import CoercerCache, VariablesCoercer
 
 DEFINITION_BACKREF = "strawberry-definition"
 MAX_PLANS = 2000
@@ -77,6 +83,58 @@ class _PlanCache:
 _plans = _PlanCache(MAX_PLANS)
 
 
+_Prepared = tuple[
+    OperationDefinitionNode,
+    dict[str, FragmentDefinitionNode],
+    dict[str, FragmentDetails],
+    VariablesCoercer | None,
+]
+_prepared_documents: OrderedDict[
+    tuple[int, str | None], tuple[DocumentNode, GraphQLSchema, _Prepared | None]
+] = OrderedDict()
+_coercers = CoercerCache(MAX_PLANS)
+
+
+def _prepared(
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
+) -> _Prepared | None:
+    """The operation to run, the fragments and the variables' coercer, found once per
+    document; `None` where graphql-core's `build` must decide (and report) itself."""
+    key = (id(document), operation_name)
+    entry = _prepared_documents.get(key)
+    if entry is not None and entry[0] is document and entry[1] is schema:
+        return entry[2]
+    prepared = _prepare(schema, document, operation_name)
+    _prepared_documents[key] = (document, schema, prepared)
+    if len(_prepared_documents) > MAX_PLANS:
+        _prepared_documents.popitem(last=False)
+    return prepared
+
+
+def _prepare(
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
+) -> _Prepared | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is None:
+        if len(operations) != 1:
+            return None
+        operation = operations[0]
+    else:
+        named = [o for o in operations if o.name and o.name.value == operation_name]
+        if len(named) != 1:
+            return None
+        operation = named[0]
+    fragment_definitions: dict[str, FragmentDefinitionNode] = {}
+    fragments: dict[str, FragmentDetails] = {}
+    for definition in document.definitions:
+        if isinstance(definition, FragmentDefinitionNode):
+            if definition.variable_definitions:
+                return None
+            fragment_definitions[definition.name.value] = definition
+            fragments[definition.name.value] = FragmentDetails(definition, None)
+    return operation, fragment_definitions, fragments, _coercers.get(schema, operation)
+
+
 def _no_async_work(*_args: Any) -> Any:
     raise RuntimeError("This execution has finished; no more work can be scheduled on it.")
 
@@ -100,7 +158,69 @@ def _has_directives(node: OperationDefinitionNode | DocumentNode | Any) -> bool:
 
 
 class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's execution, with object values completed by compiled plans."""
+    """graphql-core's execution, with variables coerced and object values completed by
+    converters and plans compiled once per document."""
+
+    @classmethod
+    def build(
+        cls,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        root_value: Any = None,
+        context_value: Any = None,
+        raw_variable_values: dict[str, Any] | None = None,
+        operation_name: str | None = None,
+        field_resolver: Any = None,
+        type_resolver: Any = None,
+        subscribe_field_resolver: Any = None,
+        max_coercion_errors: int = 50,
+        enable_early_execution: bool = False,
+        middleware: Any = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        # What graphql-core's `build` does, with the document's operation found once and the
+        # variables coerced by a compiled coercer (gateway.variables). Anything it does not
+        # cover (several operations, fragment variables, a middleware list, variables that do
+        # not coerce cleanly) goes through graphql-core's own `build`, errors and all.
+        prepared = _prepared(schema, document, operation_name)
+        if prepared is not None and not isinstance(middleware, (list, tuple)):
+            operation, fragment_definitions, fragments, coercer = prepared
+            variable_values = coercer(raw_variable_values or {}) if coercer else None
+            if variable_values is not None:
+                assert_valid_schema(schema)
+                return cls(
+                    schema,
+                    dict(fragment_definitions),
+                    dict(fragments),
+                    root_value,
+                    context_value,
+                    operation,
+                    variable_values,
+                    field_resolver or default_field_resolver,
+                    type_resolver or default_type_resolver,
+                    subscribe_field_resolver or default_field_resolver,
+                    enable_early_execution,
+                    middleware,
+                    *args,
+                    **kwargs,
+                )
+        return super().build(
+            schema,
+            document,
+            root_value,
+            context_value,
+            raw_variable_values,
+            operation_name,
+            field_resolver,
+            type_resolver,
+            subscribe_field_resolver,
+            max_coercion_errors,
+            enable_early_execution,
+            middleware,
+            *args,
+            **kwargs,
+        )
 
     def complete_object_value(
         self,

@@ -1,0 +1,187 @@
+"""Variables coerced by compiled converters equal graphql-core's own coercion, and anything
+that does not coerce cleanly is left to graphql-core, so its errors stay word for word."""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from graphql import DocumentNode, OperationDefinitionNode, parse
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from gateway import variables
+from gateway.execution import PlannedExecutionContext
+from gateway.schema import build_schema
+from tests.support.seed import (
+    CREATE_INVOICE,
+    RECEIVABLES,
+    SEARCH_INVOICES,
+    UPDATE_INVOICE,
+    seed_variables_json,
+)
+
+SCHEMA = build_schema()._schema
+SEED: dict[str, Any] = json.loads(seed_variables_json(), parse_float=Decimal)
+
+
+def seed_with(**changes: Any) -> dict[str, Any]:
+    input_ = copy.deepcopy(SEED["input"])
+    for name, value in changes.items():
+        if value is ...:
+            del input_[name]
+        else:
+            input_[name] = value
+    return {"input": input_}
+
+
+# Values that coerce cleanly: the compiled converters must take them.
+CLEAN: list[tuple[str, str, dict[str, Any]]] = [
+    ("the seed", CREATE_INVOICE, SEED),
+    ("optional fields left out", CREATE_INVOICE, seed_with(accrualDate=..., comments=...)),
+    ("optional fields null", CREATE_INVOICE, seed_with(number=None, attachments=None)),
+    (
+        "a single object where a list is expected",
+        CREATE_INVOICE,
+        seed_with(receivables={"grossValue": "1.10", "dueDate": "2025-06-10"}),
+    ),
+    (
+        "amounts as strings, integers and decimals",
+        CREATE_INVOICE,
+        seed_with(grossValue="0.10", paymentValue=7, number=3),
+    ),
+    ("an empty list", CREATE_INVOICE, seed_with(services=[], attachments=[])),
+    ("an unused extra variable", CREATE_INVOICE, {**SEED, "unused": {"x": 1}}),
+    ("ids given as integers", RECEIVABLES, {"contractId": 3}),
+    (
+        "dates and an enum",
+        RECEIVABLES,
+        {"contractId": "3", "dueDateFrom": "2025-06-01", "state": "TO_RECEIVE"},
+    ),
+    ("a search with a nested filter", SEARCH_INVOICES, {"organizationId": "1", "first": 3}),
+]
+
+# Values graphql-core reports: the converters must hand them back.
+DIRTY: list[tuple[str, str, dict[str, Any]]] = [
+    ("no input at all", CREATE_INVOICE, {}),
+    ("a null input", CREATE_INVOICE, {"input": None}),
+    ("an input that is not an object", CREATE_INVOICE, {"input": "an invoice"}),
+    ("an unknown field", CREATE_INVOICE, seed_with(colour="blue")),
+    ("a required field missing", CREATE_INVOICE, seed_with(description=...)),
+    ("a required field null", CREATE_INVOICE, seed_with(receivables=None)),
+    ("an impossible date", CREATE_INVOICE, seed_with(issueDate="2025-02-30")),
+    ("an amount that is not a number", CREATE_INVOICE, seed_with(grossValue="lots")),
+    ("an integer that is a string", CREATE_INVOICE, seed_with(number="2")),
+    ("a null list item", CREATE_INVOICE, seed_with(receivables=[None])),
+    (
+        "an unknown enum value",
+        CREATE_INVOICE,
+        seed_with(paymentInformation={"paymentMethod": "GOLD"}),
+    ),
+]
+
+# Operations whose variables have defaults are never compiled: graphql-core coerces them.
+WITH_DEFAULTS = RECEIVABLES.replace(
+    "$state: ReceivableState)", "$state: ReceivableState = RECEIVED)"
+)
+UNCOMPILED: list[tuple[str, str, dict[str, Any]]] = [
+    ("a default left to apply", WITH_DEFAULTS, {"contractId": "3"}),
+    ("a default overridden", WITH_DEFAULTS, {"contractId": "3", "state": None}),
+]
+
+
+def reference(document: DocumentNode, values: dict[str, Any]) -> Any:
+    return StrawberryGraphQLCoreExecutionContext.build(SCHEMA, document, raw_variable_values=values)
+
+
+def planned(document: DocumentNode, values: dict[str, Any]) -> Any:
+    return PlannedExecutionContext.build(SCHEMA, document, raw_variable_values=values)
+
+
+def comparable(built: Any) -> Any:
+    if isinstance(built, list):  # errors
+        return [error.formatted for error in built]
+    values = built.variable_values
+    return {
+        "coerced": values.coerced,
+        "sources": {
+            name: (source.signature.name, str(source.signature.type), source.value)
+            for name, source in values.sources.items()
+        },
+    }
+
+
+def coercer(document: DocumentNode) -> variables.VariablesCoercer | None:
+    (operation,) = (d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    return variables.compile_variables(SCHEMA, operation.variable_definitions)
+
+
+@pytest.mark.parametrize(("name", "source", "values"), CLEAN, ids=[c[0] for c in CLEAN])
+def test_clean_values_are_coerced_by_the_compiled_converters_exactly_like_graphql_core(
+    name: str, source: str, values: dict[str, Any]
+) -> None:
+    document = parse(source)
+    compiled = coercer(document)
+    assert compiled is not None
+    assert compiled(values) is not None  # the fast path took it
+    assert comparable(planned(document, values)) == comparable(reference(document, values))
+
+
+@pytest.mark.parametrize(("name", "source", "values"), DIRTY, ids=[c[0] for c in DIRTY])
+def test_values_graphql_core_reports_are_left_to_it_and_its_errors_kept(
+    name: str, source: str, values: dict[str, Any]
+) -> None:
+    document = parse(source)
+    compiled = coercer(document)
+    assert compiled is not None
+    assert compiled(values) is None  # handed back
+    expected = reference(document, values)
+    assert isinstance(expected, list)  # graphql-core does report it
+    assert expected
+    assert comparable(planned(document, values)) == comparable(expected)
+
+
+@pytest.mark.parametrize(("name", "source", "values"), UNCOMPILED, ids=[c[0] for c in UNCOMPILED])
+def test_operations_with_variable_defaults_are_coerced_by_graphql_core(
+    name: str, source: str, values: dict[str, Any]
+) -> None:
+    document = parse(source)
+    assert coercer(document) is None
+    assert comparable(planned(document, values)) == comparable(reference(document, values))
+
+
+def test_what_json_cannot_hold_is_left_to_graphql_core() -> None:
+    # A tuple is a list to graphql-core; JSON never makes one, so the converters do not try.
+    document = parse(CREATE_INVOICE)
+    values = seed_with(services=())
+    compiled = coercer(document)
+    assert compiled is not None
+    assert compiled(values) is None
+    built = planned(document, values)
+    assert not isinstance(built, list)
+    assert comparable(built) == comparable(reference(document, values))
+
+
+def test_coerced_values_are_not_shared_between_requests() -> None:
+    document = parse(CREATE_INVOICE)
+    first = planned(document, SEED).variable_values.coerced
+    second = planned(document, SEED).variable_values.coerced
+    assert first == second
+    assert first["input"] is not second["input"]
+
+
+def test_several_operations_go_by_name_or_to_graphql_core() -> None:
+    document = parse(CREATE_INVOICE + UPDATE_INVOICE)
+    assert isinstance(planned(document, SEED), list)  # no name: graphql-core's error
+    assert comparable(planned(document, SEED)) == comparable(reference(document, SEED))
+    name = document.definitions[0].name.value  # type: ignore[union-attr]
+    built = PlannedExecutionContext.build(
+        SCHEMA, document, raw_variable_values=SEED, operation_name=name
+    )
+    expected = StrawberryGraphQLCoreExecutionContext.build(
+        SCHEMA, document, raw_variable_values=SEED, operation_name=name
+    )
+    assert built.operation is expected.operation  # type: ignore[union-attr]
+    assert comparable(built) == comparable(expected)

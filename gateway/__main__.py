@@ -10,10 +10,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 import uvicorn
+from starlette.applications import Starlette
 
 from gateway.logs import configure_logging
 from gateway.settings import SettingsError, load_settings
@@ -31,6 +33,10 @@ def _parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--host", help="interface to listen on (default: GATEWAY_HOST)")
         command.add_argument("--port", type=int, help="port to listen on (default: GATEWAY_PORT)")
+        if name == "serve":
+            command.add_argument(
+                "--workers", type=int, help="worker processes (default: GATEWAY_WORKERS)"
+            )
         if name == "sandbox":
             command.add_argument("--token", help="the only API token the sandbox accepts")
     export = commands.add_parser("export-schema", help="write the SDL to schema.graphql")
@@ -57,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     overrides = {
-        key: value for key in ("host", "port") if (value := getattr(args, key)) is not None
+        key: value
+        for key in ("host", "port", "workers")
+        if (value := getattr(args, key, None)) is not None
     }
     try:
         settings = load_settings(**overrides)
@@ -65,6 +73,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gateway: {error}", file=sys.stderr)
         return 2
 
+    configure_logging(settings.log_level)
+    if args.command == "serve" and settings.workers > 1:
+        # Each worker process builds its own app from the environment (`worker_app`); only
+        # the flags the command line took are handed over to them through it.
+        for key, value in overrides.items():
+            os.environ[f"GATEWAY_{key.upper()}"] = str(value)
+        uvicorn.run(
+            "gateway.__main__:worker_app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_config=None,
+            log_level=settings.log_level,
+            access_log=False,
+        )
+        return 0
     if args.command == "sandbox":
         from gateway.sandbox import create_app as create_sandbox
 
@@ -75,7 +100,6 @@ def main(argv: list[str] | None = None) -> int:
 
         app = create_app(settings)
         port = settings.port
-    configure_logging(settings.log_level)
     # The gateway writes its own access line (gateway.logs), with the upstream figures in it.
     uvicorn.run(
         app,
@@ -86,6 +110,15 @@ def main(argv: list[str] | None = None) -> int:
         access_log=False,
     )
     return 0
+
+
+def worker_app() -> Starlette:
+    """One worker process's app (`--workers N`): settings and logging from the environment."""
+    from gateway.app import create_app
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)
 
 
 if __name__ == "__main__":

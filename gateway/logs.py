@@ -37,9 +37,15 @@ def configure_logging(level: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         OrjsonFormatter(
-            "{asctime}{levelname}{name}{message}{request_id}",
+            "{asctime}{levelname}{name}{message}{request_id}{process}",
             style="{",
-            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            # `pid` tells the workers of one gateway (`--workers N`) apart.
+            rename_fields={
+                "asctime": "time",
+                "levelname": "level",
+                "name": "logger",
+                "process": "pid",
+            },
             # uvicorn's ANSI-coloured copy of each message is noise in a log pipeline.
             reserved_attrs=[*RESERVED_ATTRS, "color_message"],
             datefmt="%Y-%m-%dT%H:%M:%S%z",
@@ -53,9 +59,15 @@ def configure_logging(level: str) -> None:
     # (that one carries the duration and request ids) at a measurable cost per request.
     if logging.getLogger().level > logging.DEBUG:
         logging.getLogger("httpx").setLevel(logging.WARNING)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # The gateway writes its own access line (`RequestIdMiddleware`). uvicorn writes one of its
+    # own whenever its access logger has a handler, propagation included, so it gets none:
+    # this also holds in worker processes, which configure logging after uvicorn has.
+    access = logging.getLogger("uvicorn.access")
+    access.handlers[:] = []
+    access.propagate = False
 
 
 @dataclass

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, HttpUrl, RedisDsn, SecretStr, ValidationError, field_validator
+from pydantic import (
+    Field,
+    HttpUrl,
+    RedisDsn,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The embedded sandbox accepts any token; the gateway sends this one when it runs on it
@@ -106,12 +114,33 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Log level."
     )
+    workers: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Worker processes serving requests (one per core is the usual choice).",
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("workers")
+    @classmethod
+    def _workers_share_state(cls, value: int, info: ValidationInfo) -> int:
+        # Each process keeps its own memory: keys held by one worker would not stop a retry
+        # landing on another from creating a second invoice, and each worker would have its
+        # own embedded sandbox with its own invoices.
+        if value > 1 and info.data.get("upstream_url") is None:
+            raise ValueError("more than one worker needs GATEWAY_UPSTREAM_URL")
+        if value > 1 and info.data.get("redis_url") is None:
+            raise ValueError(
+                "more than one worker needs GATEWAY_REDIS_URL, so that idempotency keys are "
+                "shared between the workers"
+            )
         return value
 
     @property

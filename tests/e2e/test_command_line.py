@@ -54,3 +54,24 @@ def test_bad_configuration_stops_with_a_message_naming_the_variable() -> None:
     assert "GATEWAY_READ_TIMEOUT" in result.stderr
     assert "GATEWAY_UPSTREAM_URL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_several_workers_are_refused_where_each_would_keep_its_own_state() -> None:
+    # Without Redis a retry landing on another worker would create a second invoice; on the
+    # embedded sandbox each worker would hold its own invoices.
+    for env, missing in (
+        (_clean_env(), "GATEWAY_UPSTREAM_URL"),
+        (_clean_env(GATEWAY_UPSTREAM_URL="http://127.0.0.1:9/api/v1"), "GATEWAY_REDIS_URL"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "gateway", "--workers", "2"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert result.returncode == 2, result.stderr
+        assert "GATEWAY_WORKERS" in result.stderr
+        assert missing in result.stderr
+        assert "Traceback" not in result.stderr

@@ -13,13 +13,14 @@ import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import redis
 
-from tests.support.processes import clean_env, running
+from tests.support.processes import clean_env, running, started
 from tests.support.sandbox_state import contract_receivables, organization_invoices
 from tests.support.seed import RECEIVE_RECEIVABLE
 
@@ -30,6 +31,8 @@ TTL_SECONDS = 120
 REQUEST_TIMEOUT_SECONDS = 10
 LEASE_SECONDS = REQUEST_TIMEOUT_SECONDS + 5
 CONCURRENT = 10
+# New connections tried until both workers of one gateway have answered.
+MAX_ATTEMPTS = 200
 BARRIER_TIMEOUT = 30.0
 
 CREATE = """
@@ -230,3 +233,61 @@ def test_the_key_lives_in_redis_with_the_configured_ttl(
     # pending key), and never kept longer than GATEWAY_IDEMPOTENCY_TTL_SECONDS.
     assert "outcome" in record, record
     assert LEASE_SECONDS * 1000 < remaining_ms <= TTL_SECONDS * 1000
+
+
+def worker_pids(pid: int) -> list[int]:
+    """The uvicorn worker processes `pid` supervises (not multiprocessing's helpers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [
+        int(child)
+        for child in children
+        if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
+    ]
+
+
+def test_workers_of_one_gateway_share_keys_through_redis(sandbox: str, redis_url: str) -> None:
+    env = clean_env(
+        GATEWAY_UPSTREAM_URL=f"{sandbox}/api/v1",
+        GATEWAY_UPSTREAM_TOKEN=TOKEN,
+        GATEWAY_REDIS_URL=redis_url,
+    )
+    with started("--workers", "2", env=env) as gateway:
+        gateway.wait_for_lines("Application startup complete", 2)  # one per worker
+        assert len(worker_pids(gateway.process.pid)) == 2
+        description = unique("two-workers")
+        key = unique("key")
+        answers = []
+        served_by: set[int] = set()
+        # A new connection each time: the kernel hands each to either worker. Go on until
+        # both have answered (each access line names its worker's pid).
+        for attempt in range(MAX_ATTEMPTS):
+            request_id = unique("workers")
+            with httpx.Client(base_url=gateway.url, timeout=30) as client:
+                answers.append(
+                    client.post(
+                        "/graphql",
+                        json={"query": CREATE, "variables": create_input(description, key)},
+                        headers={"X-Request-Id": request_id},
+                    ).json()
+                )
+            gateway.wait_for_lines(
+                f'"logger":"gateway.access","message":"request","request_id":"{request_id}"', 1
+            )
+            served_by.add(access_line(gateway.stderr(), request_id)["pid"])
+            if len(served_by) == 2 and attempt >= CONCURRENT:
+                break
+    assert len(served_by) == 2, "one worker answered every connection"
+    invoices = {json.dumps(answer, sort_keys=True) for answer in answers}
+    assert len(invoices) == 1, invoices
+    assert answers[0]["data"]["createInvoice"]["userErrors"] == []
+    assert len(invoices_described(sandbox, description)) == 1
+    # One access line per request, the gateway's: uvicorn's own stays off in the workers too.
+    assert '"logger":"uvicorn.access"' not in gateway.stderr()
+
+
+def access_line(stderr: str, request_id: str) -> dict[str, Any]:
+    for line in stderr.splitlines():
+        record = json.loads(line)
+        if record.get("logger") == "gateway.access" and record.get("request_id") == request_id:
+            return dict(record)
+    raise AssertionError(f"no access line for {request_id}")

@@ -39,6 +39,7 @@ class RunningProcess:
         self.url = ""
         self._lines: list[str] = []
         self._lock = threading.Lock()
+        self._new_line = threading.Condition(self._lock)
         self._listening = threading.Event()
         self._eof = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -47,17 +48,32 @@ class RunningProcess:
     def _read(self) -> None:
         assert self.process.stderr is not None
         for line in self.process.stderr:
-            with self._lock:
+            with self._new_line:
                 self._lines.append(line)
+                self._new_line.notify_all()
             if not self.url and (found := _LISTENING.search(line)):
                 self.url = found.group(1)
                 self._listening.set()
         self._eof.set()
         self._listening.set()  # the process ended before listening: stop waiting
+        with self._new_line:
+            self._new_line.notify_all()
 
     def wait_until_listening(self) -> None:
         if not self._listening.wait(STARTUP_TIMEOUT) or not self.url:
             raise RuntimeError(f"the process did not start listening:\n{self.stderr()}")
+
+    def wait_for_lines(self, text: str, count: int) -> None:
+        """Until `count` lines on stderr contain `text` (e.g. one start-up line per worker)."""
+
+        def seen() -> bool:
+            return sum(text in line for line in self._lines) >= count or self._eof.is_set()
+
+        with self._new_line:
+            self._new_line.wait_for(seen, STARTUP_TIMEOUT)
+            if sum(text in line for line in self._lines) < count:
+                output = "".join(self._lines)
+                raise RuntimeError(f"{count} lines with {text!r} never came:\n{output}")
 
     def stderr(self) -> str:
         """Everything written on stderr so far (all of it once the process has stopped)."""

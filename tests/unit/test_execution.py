@@ -14,6 +14,7 @@ import httpx
 import pytest
 from strawberry.types.base import StrawberryObjectDefinition
 
+from bench import payloads
 from gateway import execution
 from gateway.context import Context
 from gateway.schema import GatewaySchema, build_schema
@@ -257,3 +258,20 @@ async def test_a_finished_execution_is_freed_without_the_cycle_collector() -> No
             assert alive() is None
         finally:
             gc.enable()
+
+
+@pytest.mark.parametrize("items", [1, 10, 100])
+async def test_the_benchmarks_operation_answers_as_unoptimised_strawberry_does(
+    items: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The exact request `bench/run` sends and the exact answer its upstream stand-in gives,
+    # through every compiled path (variables, inputs, plans), against graphql-core and
+    # Strawberry on their own.
+    request = json.loads(payloads.graphql_body(items), parse_float=Decimal)
+    handler = answering(201, payloads.invoice_response(items))
+    optimised = await run(PLANNED, handler, request["query"], request["variables"])
+    strawberry_conversion(monkeypatch)
+    reference = await run(GRAPHQL_CORE, handler, request["query"], request["variables"])
+    assert "errors" not in optimised
+    assert len(optimised["data"]["createInvoice"]["invoice"]["receivables"]) == items
+    assert optimised == reference

@@ -16,13 +16,11 @@ tests/unit/test_execution.py holds every plan to graphql-core's own result.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from graphql import (
     DocumentNode,
-    FragmentDefinitionNode,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
@@ -38,14 +36,15 @@ from graphql import (
     is_object_type,
     visit,
 )
-from graphql.execution.collect_fields import FieldDetails, FragmentDetails
+from graphql.execution.collect_fields import FieldDetails
 from graphql.language import BREAK, Visitor
 from graphql.type.definition import GraphQLResolveInfoHelpers
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
+from gateway.identity_cache import IdentityCache
 from gateway.types.base import resolve_field
-from gateway.variables import CoercerCache, VariablesCoercer
+from gateway.variables import prepared_operation
 
 DEFINITION_BACKREF = "strawberry-definition"
 MAX_PLANS = 2000
@@ -58,81 +57,8 @@ class _Fallback(Exception):
     """This value needs graphql-core's completion (an error to report, most likely)."""
 
 
-class _PlanCache:
-    """Plans by (type, field nodes). The entries keep their nodes alive, so the ids in the
-    keys cannot be reused by another document while the entry exists."""
-
-    def __init__(self, max_entries: int) -> None:
-        self._entries: OrderedDict[tuple[object, ...], tuple[tuple[object, ...], Plan | None]]
-        self._entries = OrderedDict()
-        self._max_entries = max_entries
-
-    def get(self, key: tuple[object, ...], nodes: tuple[object, ...]) -> tuple[bool, Plan | None]:
-        entry = self._entries.get(key)
-        if entry is None or any(a is not b for a, b in zip(entry[0], nodes, strict=True)):
-            return False, None
-        self._entries.move_to_end(key)
-        return True, entry[1]
-
-    def put(self, key: tuple[object, ...], nodes: tuple[object, ...], plan: Plan | None) -> None:
-        self._entries[key] = (nodes, plan)
-        if len(self._entries) > self._max_entries:
-            self._entries.popitem(last=False)
-
-
-_plans = _PlanCache(MAX_PLANS)
-
-
-_Prepared = tuple[
-    OperationDefinitionNode,
-    dict[str, FragmentDefinitionNode],
-    dict[str, FragmentDetails],
-    VariablesCoercer | None,
-]
-_prepared_documents: OrderedDict[
-    tuple[int, str | None], tuple[DocumentNode, GraphQLSchema, _Prepared | None]
-] = OrderedDict()
-_coercers = CoercerCache(MAX_PLANS)
-
-
-def _prepared(
-    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
-) -> _Prepared | None:
-    """The operation to run, the fragments and the variables' coercer, found once per
-    document; `None` where graphql-core's `build` must decide (and report) itself."""
-    key = (id(document), operation_name)
-    entry = _prepared_documents.get(key)
-    if entry is not None and entry[0] is document and entry[1] is schema:
-        return entry[2]
-    prepared = _prepare(schema, document, operation_name)
-    _prepared_documents[key] = (document, schema, prepared)
-    if len(_prepared_documents) > MAX_PLANS:
-        _prepared_documents.popitem(last=False)
-    return prepared
-
-
-def _prepare(
-    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
-) -> _Prepared | None:
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if operation_name is None:
-        if len(operations) != 1:
-            return None
-        operation = operations[0]
-    else:
-        named = [o for o in operations if o.name and o.name.value == operation_name]
-        if len(named) != 1:
-            return None
-        operation = named[0]
-    fragment_definitions: dict[str, FragmentDefinitionNode] = {}
-    fragments: dict[str, FragmentDetails] = {}
-    for definition in document.definitions:
-        if isinstance(definition, FragmentDefinitionNode):
-            if definition.variable_definitions:
-                return None
-            fragment_definitions[definition.name.value] = definition
-            fragments[definition.name.value] = FragmentDetails(definition, None)
-    return operation, fragment_definitions, fragments, _coercers.get(schema, operation)
+_plans: IdentityCache[Plan | None] = IdentityCache(MAX_PLANS)
+_directive_free: IdentityCache[bool] = IdentityCache(MAX_PLANS)
 
 
 def _no_async_work(*_args: Any) -> Any:
@@ -140,7 +66,6 @@ def _no_async_work(*_args: Any) -> Any:
 
 
 _DETACHED_HELPERS = GraphQLResolveInfoHelpers(gather=_no_async_work, track=_no_async_work)
-_directive_free: OrderedDict[int, tuple[OperationDefinitionNode, bool]] = OrderedDict()
 
 
 class _FindDirective(Visitor):
@@ -183,19 +108,18 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # variables coerced by a compiled coercer (gateway.variables). Anything it does not
         # cover (several operations, fragment variables, a middleware list, variables that do
         # not coerce cleanly) goes through graphql-core's own `build`, errors and all.
-        prepared = _prepared(schema, document, operation_name)
+        prepared = prepared_operation(schema, document, operation_name)
         if prepared is not None and not isinstance(middleware, (list, tuple)):
-            operation, fragment_definitions, fragments, coercer = prepared
-            variable_values = coercer(raw_variable_values or {}) if coercer else None
+            variable_values = prepared.coerce(raw_variable_values or {})
             if variable_values is not None:
                 assert_valid_schema(schema)
                 return cls(
                     schema,
-                    dict(fragment_definitions),
-                    dict(fragments),
+                    dict(prepared.fragment_definitions),
+                    dict(prepared.fragments),
                     root_value,
                     context_value,
-                    operation,
+                    prepared.operation,
                     variable_values,
                     field_resolver or default_field_resolver,
                     type_resolver or default_type_resolver,
@@ -252,26 +176,24 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _plannable_document(self) -> bool:
         operation = self.operation
-        known = _directive_free.get(id(operation))
-        if known is not None and known[0] is operation:
-            return known[1]
-        plannable = not _has_directives(operation) and not any(
-            _has_directives(fragment.definition) for fragment in self.fragments.values()
+        return _directive_free.get(
+            (operation,),
+            lambda: (
+                not _has_directives(operation)
+                and not any(
+                    _has_directives(fragment.definition) for fragment in self.fragments.values()
+                )
+            ),
         )
-        _directive_free[id(operation)] = (operation, plannable)
-        if len(_directive_free) > MAX_PLANS:
-            _directive_free.popitem(last=False)
-        return plannable
 
     def _plan(self, return_type: GraphQLObjectType, fields: FieldDetailsList) -> Plan | None:
         nodes = tuple(details.node for details in fields)
-        key = (return_type, *map(id, nodes))
-        found, plan = _plans.get(key, nodes)
-        if found:
-            return plan
-        plan = self._compile_object(return_type, fields) if self._plannable_document() else None
-        _plans.put(key, nodes, plan)
-        return plan
+        return _plans.get(
+            (return_type, *nodes),
+            lambda: (
+                self._compile_object(return_type, fields) if self._plannable_document() else None
+            ),
+        )
 
     def _compile_object(
         self, return_type: GraphQLObjectType, fields: FieldDetailsList

@@ -18,11 +18,12 @@ the converters to graphql-core's own results.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
     GraphQLInputObjectType,
     GraphQLInputType,
     GraphQLList,
@@ -33,11 +34,14 @@ from graphql import (
     VariableDefinitionNode,
     is_input_type,
 )
+from graphql.execution.collect_fields import FragmentDetails
 from graphql.execution.get_variable_signature import GraphQLVariableSignature
 from graphql.execution.values import VariableValues, VariableValueSource
 from graphql.pyutils import is_iterable
 from graphql.utilities import type_from_ast
 from graphql.utilities.coerce_input_value import coerce_default_value
+
+from gateway.identity_cache import IdentityCache
 
 MAX_OPERATIONS = 2000
 
@@ -183,24 +187,48 @@ def _leaf(coerce: Callable[[Any], Any]) -> Converter:
     return convert
 
 
-class CoercerCache:
-    """Coercers by operation. An entry keeps its operation alive, so the id in its key cannot
-    be reused by another document while the entry exists."""
+class PreparedOperation(NamedTuple):
+    """What graphql-core's `Executor.build` finds in a document before it coerces variables."""
 
-    def __init__(self, max_entries: int = MAX_OPERATIONS) -> None:
-        self._entries: OrderedDict[
-            int, tuple[OperationDefinitionNode, GraphQLSchema, VariablesCoercer | None]
-        ] = OrderedDict()
-        self._max_entries = max_entries
+    operation: OperationDefinitionNode
+    fragment_definitions: dict[str, FragmentDefinitionNode]
+    fragments: dict[str, FragmentDetails]
+    coercer: VariablesCoercer | None
 
-    def get(
-        self, schema: GraphQLSchema, operation: OperationDefinitionNode
-    ) -> VariablesCoercer | None:
-        entry = self._entries.get(id(operation))
-        if entry is not None and entry[0] is operation and entry[1] is schema:
-            return entry[2]
-        coercer = compile_variables(schema, operation.variable_definitions or ())
-        self._entries[id(operation)] = (operation, schema, coercer)
-        if len(self._entries) > self._max_entries:
-            self._entries.popitem(last=False)
-        return coercer
+    def coerce(self, inputs: dict[str, Any]) -> VariableValues | None:
+        return None if self.coercer is None else self.coercer(inputs)
+
+
+_prepared: IdentityCache[PreparedOperation | None] = IdentityCache(MAX_OPERATIONS)
+
+
+def prepared_operation(
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
+) -> PreparedOperation | None:
+    """The operation to run, its fragments and its variables' coercer, found once per document
+    and operation name; `None` where graphql-core's `build` must decide (and report) itself:
+    no operation or several without a name, or fragments with variables of their own."""
+    return _prepared.get(
+        (document, schema), lambda: _prepare(schema, document, operation_name), extra=operation_name
+    )
+
+
+def _prepare(
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
+) -> PreparedOperation | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    if len(operations) != 1:
+        return None
+    fragment_definitions: dict[str, FragmentDefinitionNode] = {}
+    fragments: dict[str, FragmentDetails] = {}
+    for definition in document.definitions:
+        if isinstance(definition, FragmentDefinitionNode):
+            if definition.variable_definitions:
+                return None
+            fragment_definitions[definition.name.value] = definition
+            fragments[definition.name.value] = FragmentDetails(definition, None)
+    operation = operations[0]
+    coercer = compile_variables(schema, operation.variable_definitions or ())
+    return PreparedOperation(operation, fragment_definitions, fragments, coercer)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import http.cookiejar
 from collections.abc import AsyncIterator
-from typing import Any, TypedDict
+from typing import TypedDict
 
 import httpx
 from starlette.applications import Starlette
@@ -66,17 +65,6 @@ def _idempotency_store(settings: Settings) -> IdempotencyStore:
     return RedisIdempotencyStore.from_url(str(settings.redis_url))
 
 
-class _NoCookies(http.cookiejar.CookieJar):
-    """The one client serves every caller: a cookie the upstream sets for one of them must
-    never be sent on behalf of the others. (It also spares httpx's cookie work per call.)"""
-
-    def extract_cookies(self, response: Any, request: Any) -> None:
-        return None
-
-    def add_cookie_header(self, request: Any) -> None:
-        return None
-
-
 def _limits(settings: Settings) -> httpx.Limits:
     return httpx.Limits(
         max_connections=settings.max_connections,
@@ -102,7 +90,6 @@ def _http_client(settings: Settings, transport: httpx.AsyncBaseTransport) -> htt
         timeout=timeout,
         limits=_limits(settings),
         headers={"User-Agent": "invoice-gateway"},
-        cookies=_NoCookies(),
         transport=transport,
     )
 

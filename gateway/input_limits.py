@@ -9,8 +9,9 @@ it is bounded by the upload size limit instead of the string limit.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     ASTValidationRule,
@@ -57,25 +58,23 @@ def oversized_variable(variables: dict[str, Any] | None, limits: InputLimits) ->
     while pending:
         entry = pending.pop()
         container = entry[3]
+        children: Iterable[tuple[Any, Any]]
         if isinstance(container, dict):
-            for name, value in container.items():
-                if isinstance(value, str):
-                    limit = _string_limit(name, limits)
-                    if len(value) > limit:
-                        return f"Variable {_path(entry, name)} is longer than {limit} characters."
-                elif isinstance(value, (list, dict)):
-                    pending.append((entry, name, name, value))
-            continue
-        if len(container) > limits.max_items:
-            return f"Variable {_path(entry)} has more than {limits.max_items} items."
-        field = entry[2]
-        for index, value in enumerate(container):
+            children, named = container.items(), True
+        else:
+            if len(container) > limits.max_items:
+                return f"Variable {_path(entry)} has more than {limits.max_items} items."
+            children, named = enumerate(container), False
+        for step, value in children:
+            # A value in an object is bounded by its field's name; an item in a list, like
+            # the field holding the list.
+            field = cast(str, step) if named else entry[2]
             if isinstance(value, str):
                 limit = _string_limit(field, limits)
                 if len(value) > limit:
-                    return f"Variable {_path(entry, index)} is longer than {limit} characters."
+                    return f"Variable {_path(entry, step)} is longer than {limit} characters."
             elif isinstance(value, (list, dict)):
-                pending.append((entry, index, field, value))
+                pending.append((entry, step, field, value))
     return None
 
 

@@ -33,6 +33,7 @@ from graphql import (
     Undefined,
     VariableDefinitionNode,
     is_input_type,
+    is_required_input_field,
 )
 from graphql.execution.collect_fields import FragmentDetails
 from graphql.execution.get_variable_signature import GraphQLVariableSignature
@@ -144,9 +145,7 @@ def _input_object(type_: GraphQLInputObjectType, seen: tuple[str, ...]) -> Conve
         convert_field = _converter(field.type, seen)
         if convert_field is None:
             return None
-        required = isinstance(field.type, GraphQLNonNull) and field.default is None
-        if required and field.default_value is not Undefined:
-            required = False
+        required = is_required_input_field(field)
         fields.append((name, field.out_name or name, required, field, convert_field))
     known = frozenset(type_.fields)
     out_type = type_.out_type

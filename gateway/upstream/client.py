@@ -117,12 +117,16 @@ class UpstreamClient:
             raise UpstreamCircuitOpen(
                 "The upstream API keeps failing; calls are paused briefly. Retry later."
             )
+        url = self._url(path)
+        if params:
+            url = url.copy_merge_params(params)
+        request = httpx.Request(
+            method, url, content=content, headers=headers, extensions=self._extensions
+        )
         started = time.perf_counter()
         try:
             async with self._slot():
-                response = await self._send(
-                    method, path, content=content, headers=headers, params=params
-                )
+                response = await self._send(request)
         except UpstreamError as error:
             self.breaker.record_failure()
             _count(started)
@@ -174,21 +178,14 @@ class UpstreamClient:
         finally:
             self._slots.release()
 
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        content: bytes | None,
-        headers: dict[str, str],
-        params: Mapping[str, str] | None,
-    ) -> httpx.Response:
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        method = request.method
         attempt = 0
         try:
             async with asyncio.timeout(self._deadline):
                 while True:
                     try:
-                        return await self._exchange(method, path, content, headers, params)
+                        return await self._exchange(request)
                     except (httpx.ConnectError, httpx.ConnectTimeout):
                         # Never connected, so never sent: the one case safe to retry.
                         if attempt >= self._connect_retries:
@@ -213,20 +210,7 @@ class UpstreamClient:
                 )
             ) from error
 
-    async def _exchange(
-        self,
-        method: str,
-        path: str,
-        content: bytes | None,
-        headers: dict[str, str],
-        params: Mapping[str, str] | None,
-    ) -> httpx.Response:
-        url = self._url(path)
-        if params:
-            url = url.copy_merge_params(params)
-        request = httpx.Request(
-            method, url, content=content, headers=headers, extensions=self._extensions
-        )
+    async def _exchange(self, request: httpx.Request) -> httpx.Response:
         response = await self._transport.handle_async_request(request)
         try:
             await response.aread()

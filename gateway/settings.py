@@ -7,7 +7,8 @@ naming the variable (see `load_settings`).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     Field,
@@ -17,6 +18,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -24,9 +26,26 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 # with no token configured, so the default set-up works with no configuration at all.
 SANDBOX_TOKEN = "sandbox"
 
+# What `GATEWAY_PROFILE=production` changes, unless the variable itself is set: nothing of the
+# schema's shape is shown to strangers, only the front ends' own documents run, and every
+# client is rate limited.
+PRODUCTION_DEFAULTS: dict[str, object] = {
+    "introspection": False,
+    "field_suggestions": False,
+    "graphiql": False,
+    "trusted_documents_mode": "enforce",
+    "rate_limit": "50/second;1000/minute",
+}
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", frozen=True, extra="ignore")
+
+    profile: Literal["development", "production"] = Field(
+        "development",
+        description="`production` turns off introspection, suggestions and GraphiQL, and turns "
+        "on trusted documents (enforce) and rate limits; each can still be set on its own.",
+    )
 
     host: str = Field("127.0.0.1", description="Interface to listen on.")
     port: int = Field(8000, ge=0, le=65535, description="Port to listen on.")
@@ -104,12 +123,74 @@ class Settings(BaseSettings):
         description="Longest string in the input, in characters; an attachment's Base64 "
         "`content` is bounded by GATEWAY_MAX_UPLOAD_BYTES instead.",
     )
-    max_query_depth: int = Field(15, ge=1, description="Deepest selection nesting accepted.")
-    max_aliases: int = Field(30, ge=0, description="Most aliases in one document.")
-    max_tokens: int = Field(10_000, ge=100, description="Most lexical tokens in one document.")
+    max_query_depth: int = Field(
+        12, ge=1, description="Deepest selection nesting accepted, fragments followed."
+    )
+    max_aliases: int = Field(15, ge=0, description="Most aliases in one document.")
+    max_tokens: int = Field(2000, ge=100, description="Most lexical tokens in one document.")
+    max_query_bytes: int = Field(
+        32 * 1024, ge=1024, description="Longest query text, in bytes (refused before parsing)."
+    )
+    max_json_depth: int = Field(
+        32, ge=4, le=256, description="Deepest nesting of arrays and objects in a JSON request."
+    )
     max_batch_size: int = Field(10, ge=1, description="Most operations in one batched request.")
+    max_header_bytes: int = Field(
+        32 * 1024,
+        ge=1024,
+        description="Largest request head (request line and every header), in bytes: 431 past it.",
+    )
+    max_authorization_bytes: int = Field(
+        4096, ge=64, description="Longest Authorization header, in bytes: 431 past it."
+    )
+    header_timeout: float = Field(
+        10.0,
+        gt=0,
+        description="Seconds a client has to send a whole request head before the connection "
+        "is closed (slow-header clients).",
+    )
+    keepalive_timeout: float = Field(
+        5.0, gt=0, description="Seconds an idle keep-alive connection is kept open."
+    )
+    max_client_connections: int = Field(
+        4096,
+        ge=1,
+        description="Most client connections open at once; past it new ones get 503 at once.",
+    )
+    document_cache_bytes: int = Field(
+        16 * 1024 * 1024,
+        ge=0,
+        description="Memory for parsed, validated documents and what is compiled for them.",
+    )
     apq_max_entries: int = Field(
         1000, ge=1, description="Most automatic persisted queries kept (least recently used go)."
+    )
+    apq_max_bytes: int = Field(
+        4 * 1024 * 1024, ge=0, description="Memory for automatic persisted queries' text."
+    )
+    idempotency_max_bytes: int = Field(
+        32 * 1024 * 1024,
+        ge=1024,
+        description="Memory for idempotency outcomes when GATEWAY_REDIS_URL is unset.",
+    )
+    trusted_documents: Path | None = Field(
+        None,
+        description="A trusted-documents manifest: GraphQL Code Generator's persisted documents "
+        "(`{hash: document}`) or Apollo's persisted query manifest.",
+    )
+    trusted_documents_mode: Literal["off", "log", "enforce"] = Field(
+        "off",
+        description="`log` runs unlisted documents and logs each; `enforce` refuses them.",
+    )
+    rate_limit: str = Field(
+        "off",
+        description="Requests each client may make, in `limits` notation (`50/second;1000/minute`)"
+        ", per credentials or, without, per address; `off` for none.",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated addresses of proxies whose X-Forwarded-For is believed "
+        "(the client address for rate limits and logs).",
     )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Log level."
@@ -121,12 +202,36 @@ class Settings(BaseSettings):
         description="Worker processes serving requests (one per core is the usual choice).",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _profile_defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("profile") == "production":
+            return {**PRODUCTION_DEFAULTS, **data}
+        return data
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [address.strip() for address in value.split(",") if address.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _trusted_documents_need_a_manifest(self) -> Settings:
+        if self.trusted_documents_mode != "off" and self.trusted_documents is None:
+            raise ValueError(
+                f"GATEWAY_TRUSTED_DOCUMENTS_MODE={self.trusted_documents_mode} needs "
+                "GATEWAY_TRUSTED_DOCUMENTS (the manifest file); set the mode to `off` to run "
+                "every document"
+            )
+        return self
 
     @field_validator("workers")
     @classmethod
@@ -167,6 +272,9 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as error:
         problems = []
         for item in error.errors():
+            if not item["loc"]:  # a rule between settings: its message names them
+                problems.append(item["msg"].removeprefix("Value error, "))
+                continue
             name = "GATEWAY_" + "_".join(str(part) for part in item["loc"]).upper()
             problems.append(f"{name}: {item['msg']}")
         raise SettingsError("invalid configuration: " + "; ".join(problems)) from None

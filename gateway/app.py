@@ -167,7 +167,9 @@ def create_app(
             max_depth=settings.max_query_depth,
             max_aliases=settings.max_aliases,
             max_tokens=settings.max_tokens,
+            max_query_bytes=settings.max_query_bytes,
             input_limits=limits,
+            document_cache_bytes=settings.document_cache_bytes,
         ),
         store=MemoryPersistedQueryStore(max_entries=settings.apq_max_entries),
         options=EndpointOptions(

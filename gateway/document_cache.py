@@ -1,31 +1,66 @@
-"""Each distinct query text parsed and validated once, in one schema extension.
+"""Each distinct valid query text parsed and validated once, in one schema extension.
 
 Strawberry's `ParserCache` and `ValidationCache` do this in two extensions, and the second
 keys its cache by the parsed document, whose hash graphql-core computes by walking the whole
-tree on every request (3% of the gateway's CPU for the full invoice document). Here both
-steps are keyed by the query text, the token limit is applied while parsing, and the extra
-validation rules (depth, aliases, input sizes, introspection) are part of the one validation,
-so four extensions' per-request hooks become one.
+tree on every request. Here both steps are keyed by the query text and the extra validation
+rules are part of the one validation, so four extensions' per-request hooks become one.
 
-Documents that fail to parse are not cached: Strawberry parses them again and reports the
-error its own way.
+Clients can fill a cache, so this one is bounded by bytes, not entries, and keeps only
+documents that passed validation: a hostile document costs its parse and validation once
+and nothing afterwards. Before parsing, `gateway.document_limits` refuses documents over a
+limit from their text alone. Validation stops after `MAX_VALIDATION_ERRORS`.
+
+What is compiled for a document (execution plans, variable coercers) lives in its entry
+(`compiled_for`), so it goes when the document goes and is paid for in the same budget.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterator, Sequence
+from typing import Any
 
-from graphql import ASTValidationRule, DocumentNode, GraphQLError, parse
+from graphql import ASTValidationRule, DocumentNode, parse, validate
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import validate_document
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+
+from gateway.document_limits import (
+    DocumentLimits,
+    DocumentRefused,
+    check_text,
+    fragment_depth_problem,
+)
+
+MAX_VALIDATION_ERRORS = 10
+
+# What one cached token costs: its AST nodes (measured at 300-600 bytes a token) and what
+# is compiled for them. An estimate on the generous side, so the budget errs towards less.
+BYTES_PER_TOKEN = 1024
 
 
-@dataclass
 class _Entry:
-    document: DocumentNode
-    errors: list[GraphQLError] | None = None
+    __slots__ = ("__weakref__", "compiled", "cost", "document")
+
+    def __init__(self, document: DocumentNode, cost: int) -> None:
+        self.document = document
+        self.cost = cost
+        self.compiled: dict[Hashable, Any] = {}
+
+
+# Every cached document's entry, by the document's identity, for `compiled_for`. Weak: an
+# entry lives exactly as long as some `Documents` keeps it.
+_by_document: weakref.WeakValueDictionary[int, _Entry] = weakref.WeakValueDictionary()
+
+
+def compiled_for(document: DocumentNode) -> dict[Hashable, Any] | None:
+    """Where to keep what is compiled for `document`; `None` if it is not cached (then
+    nothing compiled for it is kept either)."""
+    entry = _by_document.get(id(document))
+    if entry is None or entry.document is not document:
+        return None
+    return entry.compiled
 
 
 class Documents:
@@ -34,61 +69,95 @@ class Documents:
     def __init__(
         self,
         *,
-        max_entries: int,
-        max_tokens: int | None,
+        max_bytes: int,
+        limits: DocumentLimits,
         rules: Sequence[type[ASTValidationRule]],
+        hide_suggestions: bool = False,
     ) -> None:
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
-        self._max_entries = max_entries
-        self.max_tokens = max_tokens
-        self.rules = tuple(rules)
+        self._max_bytes = max_bytes
+        self._bytes = 0
+        self.limits = limits
+        self.rules: tuple[type[ASTValidationRule], ...] = (
+            *rules,
+            MaybeNullValidationRule,
+            OneOfInputValidationRule,
+        )
+        self.hide_suggestions = hide_suggestions
 
-    def get(self, query: str) -> _Entry | None:
+    @property
+    def size(self) -> int:
+        """Bytes the cached entries are estimated to take."""
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, query: str) -> DocumentNode | None:
         entry = self._entries.get(query)
-        if entry is not None:
-            self._entries.move_to_end(query)
-        return entry
+        if entry is None:
+            return None
+        self._entries.move_to_end(query)
+        return entry.document
 
-    def put(self, query: str, document: DocumentNode) -> _Entry:
-        entry = self._entries[query] = _Entry(document)
-        if len(self._entries) > self._max_entries:
-            self._entries.popitem(last=False)
-        return entry
+    def put(self, query: str, document: DocumentNode, *, tokens: int) -> None:
+        cost = len(query) + tokens * BYTES_PER_TOKEN
+        if cost > self._max_bytes or query in self._entries:
+            return
+        entry = _Entry(document, cost)
+        self._entries[query] = entry
+        _by_document[id(document)] = entry
+        self._bytes += cost
+        while self._bytes > self._max_bytes:
+            _query, evicted = self._entries.popitem(last=False)
+            self._bytes -= evicted.cost
 
 
 class DocumentCache(SchemaExtension):
     def __init__(self, *, documents: Documents) -> None:
         super().__init__()
         self._documents = documents
+        self._tokens: int | None = None  # set when this request parsed its document
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        if self._documents.max_tokens is not None:
-            # Also bounds Strawberry's own parse of a document that failed here.
-            context.parse_options["max_tokens"] = self._documents.max_tokens
         query = context.query
         if query is not None and context.graphql_document is None:
-            entry = self._documents.get(query)
-            if entry is None:
-                try:
-                    entry = self._documents.put(query, parse(query, **context.parse_options))
-                except GraphQLError:
-                    entry = None
-            if entry is not None:
-                context.graphql_document = entry.document
+            document = self._documents.get(query)
+            if document is None:
+                document = self._parse(query)
+            context.graphql_document = document
         yield
+
+    def _parse(self, query: str) -> DocumentNode:
+        # Raising here answers the request with the error, as a failed parse does; Strawberry
+        # would otherwise parse the document a second time to find the same error.
+        limits = self._documents.limits
+        self._tokens = check_text(query, limits)
+        document = parse(query, max_tokens=limits.max_tokens)
+        if limits.max_depth is not None and (
+            problem := fragment_depth_problem(document, limits.max_depth)
+        ):
+            raise DocumentRefused(problem)
+        return document
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        entry = None if context.query is None else self._documents.get(context.query)
-        if entry is not None and entry.document is context.graphql_document:
-            if entry.errors is None:
-                rules = (*context.validation_rules, *self._documents.rules)
-                entry.errors = validate_document(context.schema._schema, entry.document, rules)
-            context.pre_execution_errors = entry.errors
-        else:
-            context.validation_rules = (*context.validation_rules, *self._documents.rules)
+        document = context.graphql_document
+        if self._tokens is not None and document is not None and context.query is not None:
+            errors = validate(
+                context.schema._schema,
+                document,
+                (*context.validation_rules, *self._documents.rules),
+                max_errors=MAX_VALIDATION_ERRORS,
+                hide_suggestions=self._documents.hide_suggestions,
+            )
+            if not errors:
+                self._documents.put(context.query, document, tokens=self._tokens)
+            context.pre_execution_errors = errors
+        elif document is not None:
+            context.pre_execution_errors = []  # a cached document passed validation
         yield
 
 
-__all__ = ["DocumentCache", "Documents"]
+__all__ = ["DocumentCache", "Documents", "compiled_for"]

@@ -16,7 +16,7 @@ tests/unit/test_execution.py holds every plan to graphql-core's own result.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from graphql import (
@@ -42,12 +42,11 @@ from graphql.type.definition import GraphQLResolveInfoHelpers
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
-from gateway.identity_cache import IdentityCache
+from gateway.document_cache import compiled_for
 from gateway.types.base import resolve_field
 from gateway.variables import prepared_operation
 
 DEFINITION_BACKREF = "strawberry-definition"
-MAX_PLANS = 2000
 
 Plan = Callable[[Any], Any]
 FieldDetailsList = list[FieldDetails]
@@ -55,10 +54,6 @@ FieldDetailsList = list[FieldDetails]
 
 class _Fallback(Exception):
     """This value needs graphql-core's completion (an error to report, most likely)."""
-
-
-_plans: IdentityCache[Plan | None] = IdentityCache(MAX_PLANS)
-_directive_free: IdentityCache[bool] = IdentityCache(MAX_PLANS)
 
 
 def _no_async_work(*_args: Any) -> Any:
@@ -84,7 +79,14 @@ def _has_directives(node: OperationDefinitionNode | DocumentNode | Any) -> bool:
 
 class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's execution, with variables coerced and object values completed by
-    converters and plans compiled once per document."""
+    converters and plans compiled once per document.
+
+    What is compiled is kept in the document's entry of the document cache (`compiled`),
+    keyed by the identity of the nodes it was made for, which the entry keeps alive. A
+    document the cache does not hold is completed by graphql-core alone.
+    """
+
+    compiled: dict[Hashable, Any] | None = None
 
     @classmethod
     def build(
@@ -108,12 +110,15 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # variables coerced by a compiled coercer (gateway.variables). Anything it does not
         # cover (several operations, fragment variables, a middleware list, variables that do
         # not coerce cleanly) goes through graphql-core's own `build`, errors and all.
-        prepared = prepared_operation(schema, document, operation_name)
+        compiled = compiled_for(document)
+        prepared = (
+            None if compiled is None else prepared_operation(schema, document, operation_name)
+        )
         if prepared is not None and not isinstance(middleware, (list, tuple)):
             variable_values = prepared.coerce(raw_variable_values or {})
             if variable_values is not None:
                 assert_valid_schema(schema)
-                return cls(
+                context = cls(
                     schema,
                     dict(prepared.fragment_definitions),
                     dict(prepared.fragments),
@@ -129,7 +134,9 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     *args,
                     **kwargs,
                 )
-        return super().build(
+                context.compiled = compiled
+                return context
+        built = super().build(
             schema,
             document,
             root_value,
@@ -145,6 +152,9 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
             *args,
             **kwargs,
         )
+        if isinstance(built, PlannedExecutionContext):
+            built.compiled = compiled
+        return built
 
     def complete_object_value(
         self,
@@ -174,26 +184,27 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self.async_helpers = _DETACHED_HELPERS
         return result
 
-    def _plannable_document(self) -> bool:
+    def _plannable_document(self, compiled: dict[Hashable, Any]) -> bool:
         operation = self.operation
-        return _directive_free.get(
-            (operation,),
-            lambda: (
-                not _has_directives(operation)
-                and not any(
-                    _has_directives(fragment.definition) for fragment in self.fragments.values()
-                )
-            ),
-        )
+        key = ("directive-free", id(operation))
+        plannable = compiled.get(key)
+        if plannable is None:
+            plannable = compiled[key] = not _has_directives(operation) and not any(
+                _has_directives(fragment.definition) for fragment in self.fragments.values()
+            )
+        return bool(plannable)
 
     def _plan(self, return_type: GraphQLObjectType, fields: FieldDetailsList) -> Plan | None:
-        nodes = tuple(details.node for details in fields)
-        return _plans.get(
-            (return_type, *nodes),
-            lambda: (
-                self._compile_object(return_type, fields) if self._plannable_document() else None
-            ),
-        )
+        compiled = self.compiled
+        if compiled is None:
+            return None
+        key = ("plan", id(return_type), *(id(details.node) for details in fields))
+        try:
+            plan: Plan | None = compiled[key]
+        except KeyError:
+            plannable = self._plannable_document(compiled)
+            plan = compiled[key] = self._compile_object(return_type, fields) if plannable else None
+        return plan
 
     def _compile_object(
         self, return_type: GraphQLObjectType, fields: FieldDetailsList

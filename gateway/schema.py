@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from gateway import input_conversion
 from gateway.document_cache import DocumentCache, Documents
+from gateway.document_limits import DocumentLimits
 from gateway.errors import is_unexpected
 from gateway.execution import PlannedExecutionContext
 from gateway.input_limits import InputLimits, input_size_rule
@@ -24,7 +26,7 @@ from gateway.types.base import resolve_field
 
 logger = logging.getLogger("gateway.errors")
 
-DOCUMENT_CACHE_SIZE = 1000
+DOCUMENT_CACHE_BYTES = 32 * 1024 * 1024
 
 
 @strawberry.type(description="Reads from the invoicing API.")
@@ -58,26 +60,35 @@ def build_schema(
     max_depth: int | None = None,
     max_aliases: int | None = None,
     max_tokens: int | None = None,
+    max_query_bytes: int | None = None,
     input_limits: InputLimits | None = None,
+    document_cache_bytes: int = DOCUMENT_CACHE_BYTES,
     planned_execution: bool = True,
 ) -> GatewaySchema:
     """The schema; production deployments hide its shape and bound what a document may cost.
 
-    The limits are checked while parsing and validating, so a hostile document is refused
-    before any resolver, and any upstream call, runs.
+    The limits are checked from the query text before parsing where they can be (bytes,
+    tokens, aliases, nesting: `gateway.document_limits`), then while validating, so a hostile
+    document is refused before any resolver, and any upstream call, runs.
     """
-    # The rules are built once: the limiters would otherwise make new classes per request.
+    # The rules are built once: a rule factory would otherwise make new classes per request.
     rules: list[type[ASTValidationRule]] = []
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
-    if max_depth is not None:
-        rules += QueryDepthLimiter(max_depth=max_depth).validation_rules
-    if max_aliases is not None:
-        rules += MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules
     if input_limits is not None:
         rules.append(input_size_rule(input_limits))
     # Clients send the same few documents over and over: parse and validate each once.
-    documents = Documents(max_entries=DOCUMENT_CACHE_SIZE, max_tokens=max_tokens, rules=rules)
+    documents = Documents(
+        max_bytes=document_cache_bytes,
+        limits=DocumentLimits(
+            max_query_bytes=max_query_bytes,
+            max_tokens=max_tokens,
+            max_aliases=max_aliases,
+            max_depth=max_depth,
+        ),
+        rules=rules,
+        hide_suggestions=not field_suggestions,
+    )
     extensions: list[Callable[[], SchemaExtension]] = [lambda: DocumentCache(documents=documents)]
     schema = GatewaySchema(
         query=Query,
@@ -92,7 +103,18 @@ def build_schema(
         ),
     )
     input_conversion.install(schema)
+    documents.limits = dataclasses.replace(
+        documents.limits, known_fields=_field_names(schema._schema)
+    )
     return schema
+
+
+def _field_names(schema: GraphQLSchema) -> frozenset[str]:
+    names = {"__typename"}
+    for type_ in schema.type_map.values():
+        if isinstance(type_, (GraphQLObjectType, GraphQLInterfaceType)):
+            names.update(type_.fields)
+    return frozenset(names)
 
 
 schema = build_schema()

@@ -127,7 +127,7 @@ class Settings(BaseSettings):
         12, ge=1, description="Deepest selection nesting accepted, fragments followed."
     )
     max_aliases: int = Field(15, ge=0, description="Most aliases in one document.")
-    max_tokens: int = Field(2000, ge=100, description="Most lexical tokens in one document.")
+    max_tokens: int = Field(1000, ge=100, description="Most lexical tokens in one document.")
     max_query_bytes: int = Field(
         32 * 1024, ge=1024, description="Longest query text, in bytes (refused before parsing)."
     )
@@ -158,7 +158,7 @@ class Settings(BaseSettings):
         description="Most client connections open at once; past it new ones get 503 at once.",
     )
     document_cache_bytes: int = Field(
-        16 * 1024 * 1024,
+        32 * 1024 * 1024,
         ge=0,
         description="Memory for parsed, validated documents and what is compiled for them.",
     )

@@ -42,9 +42,7 @@ from graphql.pyutils import is_iterable
 from graphql.utilities import type_from_ast
 from graphql.utilities.coerce_input_value import coerce_default_value
 
-from gateway.identity_cache import IdentityCache
-
-MAX_OPERATIONS = 2000
+from gateway.document_cache import compiled_for
 
 Converter = Callable[[Any], Any]
 
@@ -198,18 +196,26 @@ class PreparedOperation(NamedTuple):
         return None if self.coercer is None else self.coercer(inputs)
 
 
-_prepared: IdentityCache[PreparedOperation | None] = IdentityCache(MAX_OPERATIONS)
-
-
 def prepared_operation(
     schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
 ) -> PreparedOperation | None:
-    """The operation to run, its fragments and its variables' coercer, found once per document
-    and operation name; `None` where graphql-core's `build` must decide (and report) itself:
-    no operation or several without a name, or fragments with variables of their own."""
-    return _prepared.get(
-        (document, schema), lambda: _prepare(schema, document, operation_name), extra=operation_name
-    )
+    """The operation to run, its fragments and its variables' coercer, found once per cached
+    document and operation name; `None` where graphql-core's `build` must decide (and report)
+    itself: no operation or several without a name, fragments with variables of their own, or
+    a document the cache does not hold."""
+    compiled = compiled_for(document)
+    if compiled is None:
+        return None
+    key = ("prepared", id(schema), operation_name)
+    try:
+        prepared: PreparedOperation | None = compiled[key]
+    except KeyError:
+        prepared = _prepare(schema, document, operation_name)
+        # Only names the document defines are kept: any other name a client makes up would
+        # be one more entry.
+        if prepared is not None:
+            compiled[key] = prepared
+    return prepared
 
 
 def _prepare(

@@ -1,0 +1,106 @@
+"""Costly documents are refused from their text, before graphql-core parses them."""
+
+from __future__ import annotations
+
+import pytest
+from graphql import parse
+
+from gateway.document_limits import (
+    MAX_REPEATS,
+    MAX_UNKNOWN_FIELDS,
+    DocumentLimits,
+    DocumentRefused,
+    check_text,
+    fragment_depth_problem,
+)
+from tests.support import seed
+
+LIMITS = DocumentLimits(
+    max_query_bytes=32 * 1024,
+    max_tokens=1000,
+    max_aliases=15,
+    max_depth=12,
+    known_fields=frozenset({"__typename", "invoice", "id", "state", "receivables", "on"}),
+)
+UNBOUNDED = DocumentLimits()
+
+
+@pytest.mark.parametrize(
+    "query", [seed.CREATE_INVOICE, seed.RECEIVABLES, seed.SEARCH_INVOICES, seed.LATE_INVOICES]
+)
+def test_the_documented_operations_pass_with_their_token_count(query: str) -> None:
+    from graphql.language.parser import Parser
+
+    parser = Parser(query)
+    parser.parse_document()
+    assert check_text(query, UNBOUNDED) == parser._token_counter
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("{ id }" + " " * 40_000, "too long (the limit is 32768 bytes)"),
+        ("{ " + "id " * 1200 + "}", "too many tokens (the limit is 1000)"),
+        ("{ " + " ".join(f"a{i}: id" for i in range(16)) + " }", "too many aliases"),
+        ("{ " + "invoice { " * 13 + "id" + " }" * 13 + " }", "nested too deeply"),
+        ("{ " + "__typename " * (MAX_REPEATS + 1) + "}", "same field or fragment"),
+        ("{ " + "... on Query { __typename } " * (MAX_REPEATS + 1) + "}", "same field"),
+        ("{ " + "...F " * (MAX_REPEATS + 1) + "} fragment F on Query { id }", "same field"),
+        ("{ " + " ".join(f"f{i}" for i in range(MAX_UNKNOWN_FIELDS + 1)) + " }", "no type"),
+    ],
+)
+def test_a_document_over_a_limit_is_refused_with_the_reason(query: str, reason: str) -> None:
+    with pytest.raises(DocumentRefused) as refused:
+        check_text(query, LIMITS)
+    assert reason in refused.value.message
+    assert refused.value.extensions == {"code": "GRAPHQL_VALIDATION_FAILED"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # Not aliases: colons inside arguments, variable definitions and object values.
+        'query Q($a: ID = "x", $b: Int) { invoice(contractId: $a, id: {a: 1, b: [1]}) { id } }',
+        # Strings, block strings and comments are one token or none, whatever they hold.
+        '{ invoice(id: "{ { { a: b: c: ") { id } } # { { { a: b: c:\n',
+        '{ invoice(id: """ a: b: \\""" { { """) { id } }',
+        # A field called `on` is a field, and `... on` is a type condition.
+        "{ on on on ... on Query { id } }",
+        # Different selection sets may each select the same fields.
+        "{ " + " ".join(f"a{i}: invoice {{ id id }}" for i in range(MAX_REPEATS + 2)) + " }",
+        "{ invoice { id } } " + "# comment\n" * 5000,
+        "{ a b c }",  # a few unknown fields are left to validation, which suggests names
+    ],
+)
+def test_what_only_looks_costly_passes(query: str) -> None:
+    limits = DocumentLimits(
+        max_query_bytes=64 * 1024,
+        max_tokens=1000,
+        max_aliases=MAX_REPEATS + 2,
+        max_depth=3,
+        known_fields=LIMITS.known_fields,
+    )
+    check_text(query, limits)
+
+
+def test_fragments_are_followed_for_depth() -> None:
+    document = parse(
+        "{ invoice { ...A } } fragment A on Invoice { receivables { ...B } }"
+        " fragment B on Receivable { invoice { id } }"
+    )
+    assert fragment_depth_problem(document, 3) is None
+    assert fragment_depth_problem(document, 2) == "The query is nested too deeply (the limit is 2)."
+
+
+def test_a_long_chain_of_fragments_is_refused_without_recursion() -> None:
+    links = 5000
+    chain = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} }}" for i in range(links))
+    document = parse("{ ...F0 } " + chain + f" fragment F{links} on Query {{ __typename }}")
+    assert fragment_depth_problem(document, 12) == (
+        "The query nests fragments too deeply (the limit is 12)."
+    )
+
+
+def test_a_fragment_cycle_is_left_to_validation() -> None:
+    document = parse("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }")
+    assert fragment_depth_problem(document, 12) is None

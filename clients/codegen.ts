@@ -4,6 +4,7 @@
 // `src/gql-live/` is generated the same way from that running gateway's introspection (the
 // tests check that both agree).
 import type { CodegenConfig } from "@graphql-codegen/cli";
+import { addTypenameSelectionDocumentTransform } from "@graphql-codegen/client-preset";
 import type { Types } from "@graphql-codegen/plugin-helpers";
 
 // Custom scalars as they travel in JSON. `strictScalars` makes a new, unmapped scalar an error.
@@ -19,6 +20,13 @@ function clientPreset(schema: Types.Schema): Types.ConfiguredOutput {
     schema,
     documents: ["src/**/*.ts", "!src/gql/**", "!src/gql-live/**"],
     preset: "client",
+    // `persisted-documents.json` ({"sha256:<hex>": document}) is the gateway's trusted-documents
+    // manifest (GATEWAY_TRUSTED_DOCUMENTS), and each generated document carries its hash in
+    // `__meta__.hash`, so that a front end can send the hash instead of the text.
+    presetConfig: { persistedDocuments: true },
+    // Apollo Client's cache needs `__typename` everywhere; added here, it is part of the listed
+    // document the gateway runs for a hash, instead of something Apollo adds at run time.
+    documentTransforms: [addTypenameSelectionDocumentTransform],
     config: {
       scalars,
       strictScalars: true,

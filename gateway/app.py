@@ -16,6 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from gateway import sandbox
+from gateway.allowlist import Allowlist
 from gateway.gc_tuning import frozen_startup_objects
 from gateway.http.endpoint import EndpointOptions, GraphQLEndpoint
 from gateway.idempotency import IdempotencyStore, IdempotencyStoreUnavailable
@@ -26,7 +27,8 @@ from gateway.logs import RequestIdMiddleware
 from gateway.persisted_queries import MemoryPersistedQueryStore
 from gateway.playground import ASSETS_DIR, render_html
 from gateway.schema import build_schema
-from gateway.settings import Settings, load_settings
+from gateway.settings import Settings, SettingsError, load_settings
+from gateway.trusted_documents import ManifestError
 from gateway.upstream.breaker import CircuitBreaker
 from gateway.upstream.client import UpstreamClient
 from gateway.upstream.errors import UpstreamError
@@ -99,6 +101,12 @@ def create_app(
 ) -> Starlette:
     """The gateway. `upstream_transport` replaces the network (tests and benchmarks only)."""
     settings = settings or load_settings()
+    try:
+        allowlist = Allowlist.configured(
+            settings.trusted_documents, settings.trusted_documents_mode
+        )
+    except ManifestError as error:
+        raise SettingsError(f"invalid configuration: GATEWAY_TRUSTED_DOCUMENTS={error}") from None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
@@ -180,6 +188,7 @@ def create_app(
             upstream_authorization=settings.upstream_authorization(),
             playground=_playground if settings.graphiql else None,
             input_limits=limits,
+            allowlist=allowlist,
         ),
     )
     middleware = [Middleware(RequestIdMiddleware)]

@@ -68,12 +68,22 @@ def requested_hash(operation: GraphQLRequest) -> str | None:
     return sha256_hash.lower()
 
 
+def hash_mismatch() -> RequestError:
+    return RequestError(
+        "The persisted query's sha256Hash does not match the query.",
+        code="PERSISTED_QUERY_HASH_MISMATCH",
+    )
+
+
 async def resolve(operation: GraphQLRequest, store: PersistedQueryStore) -> str | None:
     """The query text to run: from the request, or from the store for a hash-only request.
 
     Returns `None` for a request that has neither. Raises `PersistedQueryNotFound` for an
     unknown hash and `RequestError` for a hash that does not match the query sent with it.
     """
+    if operation.document_id is not None:
+        # Only the trusted documents (gateway.allowlist) are known by id.
+        raise PersistedQueryNotFound(operation.document_id)
     sha256_hash = requested_hash(operation)
     if sha256_hash is None:
         return operation.query
@@ -83,9 +93,6 @@ async def resolve(operation: GraphQLRequest, store: PersistedQueryStore) -> str 
             raise PersistedQueryNotFound(sha256_hash)
         return query
     if hashlib.sha256(operation.query.encode()).hexdigest() != sha256_hash:
-        raise RequestError(
-            "The persisted query's sha256Hash does not match the query.",
-            code="PERSISTED_QUERY_HASH_MISMATCH",
-        )
+        raise hash_mismatch()
     await store.put(sha256_hash, operation.query)
     return operation.query

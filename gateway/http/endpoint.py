@@ -25,6 +25,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from gateway import input_limits, persisted_queries
+from gateway.allowlist import Allowlist
 from gateway.context import Context
 from gateway.errors import INTERNAL_MESSAGE, format_error
 from gateway.http.csrf import is_forgery_risk
@@ -58,6 +59,8 @@ class EndpointOptions:
     upstream_authorization: str | None = None
     playground: Callable[[], str] | None = None
     input_limits: InputLimits | None = None
+    # Trusted documents (`log` or `enforce`); `None` runs any document.
+    allowlist: Allowlist | None = None
 
 
 class _Result:
@@ -148,6 +151,7 @@ class GraphQLEndpoint:
             and "text/html" in request.headers.get("accept", "")
             and "query" not in request.query_params
             and "extensions" not in request.query_params
+            and "documentId" not in request.query_params
         )
 
     def _check_forgery(self, request: Request) -> None:
@@ -196,7 +200,10 @@ class GraphQLEndpoint:
 
     async def _run(self, operation: GraphQLRequest, request: Request, *, index: int) -> _Result:
         try:
-            query = await persisted_queries.resolve(operation, self._store)
+            if (allowlist := self._options.allowlist) is not None:
+                query = await allowlist.resolve(operation, self._store)
+            else:
+                query = await persisted_queries.resolve(operation, self._store)
         except PersistedQueryNotFound:
             return _Result(
                 {

@@ -42,6 +42,8 @@ class GraphQLRequest:
     variables: dict[str, Any] | None = None
     operation_name: str | None = None
     extensions: dict[str, Any] | None = None
+    # A trusted document's id (`sha256:<hex>`), sent instead of `query`.
+    document_id: str | None = None
 
 
 @dataclass(slots=True)
@@ -77,7 +79,10 @@ def _operation(data: object) -> GraphQLRequest:
     extensions = data.get("extensions")
     if extensions is not None and not isinstance(extensions, dict):
         raise RequestError("The `extensions` parameter must be an object.")
-    return GraphQLRequest(query, variables, operation_name, extensions)
+    document_id = data.get("documentId")
+    if document_id is not None and not isinstance(document_id, str):
+        raise RequestError("The `documentId` parameter must be a string.")
+    return GraphQLRequest(query, variables, operation_name, extensions, document_id)
 
 
 def _json_parameter(value: str | None, name: str) -> Any:
@@ -99,6 +104,7 @@ def parse_get(request: Request) -> ParsedRequest:
                     "variables": _json_parameter(params.get("variables"), "variables"),
                     "operationName": params.get("operationName"),
                     "extensions": _json_parameter(params.get("extensions"), "extensions"),
+                    "documentId": params.get("documentId") or None,
                 }
             )
         ]

@@ -27,7 +27,13 @@ def test_codegen_types_check_the_sample_and_reject_a_type_error(stack: Stack) ->
     run_ok(["graphql-codegen", "--config", "codegen.ts"], env={**stack.env(), "CI": "true"})
 
     from_file, from_gateway = (generated_files(directory) for directory in GENERATED)
-    assert set(from_file) == {"fragment-masking.ts", "gql.ts", "graphql.ts", "index.ts"}
+    assert set(from_file) == {
+        "fragment-masking.ts",
+        "gql.ts",
+        "graphql.ts",
+        "index.ts",
+        "persisted-documents.json",  # the trusted-documents manifest (test_trusted_documents)
+    }
     assert from_file == from_gateway, "types from schema.graphql and from introspection differ"
     types = from_file["graphql.ts"]
     # Date, DateTime and Decimal fields are strings in the operation types, never `any`.

@@ -32,6 +32,7 @@ from gateway.document_limits import (
     check_text,
     fragment_depth_problem,
 )
+from gateway.input_errors import validation_rules
 
 MAX_VALIDATION_ERRORS = 10
 
@@ -148,7 +149,7 @@ class DocumentCache(SchemaExtension):
             errors = validate(
                 context.schema._schema,
                 document,
-                (*context.validation_rules, *self._documents.rules),
+                (*validation_rules(context.validation_rules), *self._documents.rules),
                 max_errors=MAX_VALIDATION_ERRORS,
                 hide_suggestions=self._documents.hide_suggestions,
             )

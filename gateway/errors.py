@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from graphql import GraphQLError, GraphQLSyntaxError
 
+from gateway.input_errors import scrub
 from gateway.upstream.errors import GatewayError
 
 logger = logging.getLogger("gateway.errors")
 
 INTERNAL_MESSAGE = "Internal server error."
-
-# graphql-core quotes the offending value in input errors ("... non string value: {...}",
-# "..., found: {...}"); that value may be an attachment's content or a secret pasted into
-# the wrong field, so it is cut. The path and the reason are what a client needs.
-_ECHOED_VALUE = re.compile(r"(?:,? found:? |(?<=value): |(?<=value) (?=[\[{'\"]))[^\n]*$")
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -46,14 +41,6 @@ def error_code(error: GraphQLError) -> str:
     return "INTERNAL_SERVER_ERROR"
 
 
-def without_values(message: str) -> str:
-    """`message` with any value graphql-core quoted from the input removed."""
-    cut = _ECHOED_VALUE.sub("", message)
-    if cut == message:
-        return message
-    return cut.rstrip(" .,:;") + "."
-
-
 def format_error(error: GraphQLError) -> dict[str, object]:
     formatted = error.formatted
     original = error.original_error
@@ -64,6 +51,8 @@ def format_error(error: GraphQLError) -> dict[str, object]:
     if is_unexpected(error):
         formatted["message"] = INTERNAL_MESSAGE
     elif error.path is None:
-        formatted["message"] = without_values(error.message)
+        # Variables and literals are worded without their values already (gateway.input_errors);
+        # this also covers whatever reaches here another way.
+        formatted["message"] = scrub(error.message)
     formatted["extensions"] = {**(formatted.get("extensions") or {}), "code": error_code(error)}
     return dict(formatted)

@@ -43,10 +43,12 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
 from gateway.document_cache import compiled_for
+from gateway.input_errors import variable_errors
 from gateway.types.base import resolve_field
 from gateway.variables import prepared_operation
 
 DEFINITION_BACKREF = "strawberry-definition"
+MAX_VARIABLE_ERRORS = 10
 
 Plan = Callable[[Any], Any]
 FieldDetailsList = list[FieldDetails]
@@ -87,6 +89,13 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """
 
     compiled: dict[Hashable, Any] | None = None
+    # Whether "Did you mean ...?" is left out of variable errors (see `configured`).
+    hide_suggestions: bool = False
+
+    @classmethod
+    def configured(cls, *, hide_suggestions: bool) -> type[PlannedExecutionContext]:
+        """The class for one schema, with that schema's choice about suggestions."""
+        return type(cls.__name__, (cls,), {"hide_suggestions": hide_suggestions})
 
     @classmethod
     def build(
@@ -152,8 +161,23 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
             *args,
             **kwargs,
         )
-        if isinstance(built, PlannedExecutionContext):
-            built.compiled = compiled
+        if not isinstance(built, list):
+            if isinstance(built, PlannedExecutionContext):
+                built.compiled = compiled
+            return built
+        if any(error.message.startswith("Variable '$") for error in built):
+            # graphql-core words variable errors with the value in them; these say the path
+            # and the reason instead.
+            explained = variable_errors(
+                schema,
+                document,
+                operation_name,
+                raw_variable_values,
+                hide_suggestions=cls.hide_suggestions,
+                max_errors=MAX_VARIABLE_ERRORS,
+            )
+            if explained:
+                return explained
         return built
 
     def complete_object_value(

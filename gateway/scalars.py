@@ -46,11 +46,11 @@ def parse_decimal(value: object) -> Decimal:
     elif isinstance(value, str):
         text = value.strip()
         if not _DECIMAL_TEXT.fullmatch(text):
-            raise ValueError(f"Decimal cannot represent {_quote(value)}: expected a number.")
+            raise ValueError("Decimal must be a number, such as 700.10.")
         try:
             number = Decimal(text)
         except InvalidOperation:  # pragma: no cover - the pattern already rules this out
-            raise ValueError(f"Decimal cannot represent {_quote(value)}.") from None
+            raise ValueError("Decimal must be a number, such as 700.10.") from None
     else:
         raise ValueError("Decimal must be a string or a number.")
     return _check_range(number)
@@ -90,14 +90,14 @@ def parse_date(value: object) -> dt.date:
         raise ValueError("Date must be a string in the form YYYY-MM-DD.")
     match = _ISO_DATE.fullmatch(value)
     if not match:
-        raise ValueError(f"Date cannot represent {_quote(value)}: expected YYYY-MM-DD.")
+        raise ValueError("Date must be in the form YYYY-MM-DD.")
     year, month, day = (int(part) for part in match.groups())
     if year < 1900 or year > 2999:
-        raise ValueError(f"Date {_quote(value)} is out of range (years 1900 to 2999).")
+        raise ValueError("Date is out of range (years 1900 to 2999).")
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"Date {_quote(value)} does not exist.") from None
+        raise ValueError("Date does not exist in the calendar.") from None
 
 
 def format_date(value: dt.date) -> str:
@@ -119,7 +119,7 @@ def parse_datetime(value: object) -> dt.datetime:
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"DateTime cannot represent {_quote(value)}.") from None
+        raise ValueError("DateTime is not a valid ISO 8601 timestamp.") from None
     if parsed.utcoffset() is None:
         raise ValueError("DateTime must carry a UTC offset, such as -03:00 or Z.")
     return parsed
@@ -135,11 +135,6 @@ def _parse_datetime_literal(node: ValueNode, _variables: Any = None) -> dt.datet
     if isinstance(node, StringValueNode):
         return parse_datetime(node.value)
     raise ValueError("DateTime must be an ISO 8601 string.")
-
-
-def _quote(value: str) -> str:
-    # Echo enough to recognise the value, never a whole payload.
-    return repr(value if len(value) <= 40 else value[:40] + "...")
 
 
 DateScalar: ScalarDefinition = strawberry.scalar(

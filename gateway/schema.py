@@ -95,7 +95,11 @@ def build_schema(
         mutation=Mutation,
         extensions=extensions,
         # Off only to hold the plans to graphql-core's own results in tests.
-        execution_context_class=PlannedExecutionContext if planned_execution else None,
+        execution_context_class=(
+            PlannedExecutionContext.configured(hide_suggestions=not field_suggestions)
+            if planned_execution
+            else None
+        ),
         config=StrawberryConfig(
             scalar_map=SCALAR_MAP,
             default_resolver=resolve_field,

@@ -382,7 +382,9 @@ def test_bad_scalars_are_request_errors_before_any_call(field: str, value: str) 
     assert "data" not in result or result["data"] is None
     (error,) = result["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert error["message"].startswith(f"Variable '$input' has invalid value at .{field}:")
+    assert error["message"].startswith(
+        f"Variable '$input' has an invalid value at 'input.{field}': "
+    )
 
 
 def test_a_bug_is_masked_and_never_shows_a_trace(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -435,7 +437,9 @@ def test_input_errors_never_quote_the_value(attachment: dict[str, object]) -> No
     assert gateway.sent == []
     [error] = result["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert error["message"].startswith("Variable '$input' has invalid value at .attachments[0]")
+    assert error["message"].startswith(
+        "Variable '$input' has an invalid value at 'input.attachments[0]"
+    )
     assert "U0VDUkVULUNPTlRFTlQ=" not in json.dumps(result)
 
 

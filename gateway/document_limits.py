@@ -53,6 +53,7 @@ _TOKEN = (
 _TOKENS = re.compile(_TOKEN, re.DOTALL)
 # The same, capturing each token's text for the structural pass.
 _TOKEN_TEXT = re.compile(_TOKEN.replace("*(?:", "*((?:", 1) + ")", re.DOTALL)
+_INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 _OPERATION_KEYWORDS = frozenset({"query", "mutation", "subscription", "fragment"})
 
 
@@ -111,6 +112,11 @@ def _check_structure(tokens: list[str], limits: DocumentLimits) -> None:
     unknown = 0
     known = limits.known_fields
     max_nesting = None if limits.max_depth is None else limits.max_depth + 1
+    # Where introspection began (an index into `selections`): the introspection query nests
+    # `ofType` deeper than any operation needs, so, as graphql-armor does, depth is not
+    # counted below `__schema` and `__type` or in a fragment on an introspection type.
+    introspection_from: int | None = None
+    introspection_follows = False
     previous = ""
     before_previous = ""
     for index, token in enumerate(tokens):
@@ -121,11 +127,18 @@ def _check_structure(tokens: list[str], limits: DocumentLimits) -> None:
         elif parens:
             pass  # arguments, variable definitions and values: nothing counted here
         elif token == "{":
+            if introspection_follows and introspection_from is None:
+                introspection_from = len(selections)
+            introspection_follows = False
             if inline_fragment_pending and selections:
                 selections.append(selections[-1])
             else:
                 selections.append({})
-                if max_nesting is not None and len(selections) > max_nesting:
+                if (
+                    max_nesting is not None
+                    and introspection_from is None
+                    and len(selections) > max_nesting
+                ):
                     raise DocumentRefused(
                         f"The query is nested too deeply (the limit is {limits.max_depth})."
                     )
@@ -133,6 +146,8 @@ def _check_structure(tokens: list[str], limits: DocumentLimits) -> None:
         elif token == "}":
             if selections:
                 selections.pop()
+            if introspection_from is not None and len(selections) <= introspection_from:
+                introspection_from = None
         elif selections and (token[0].isalpha() or token[0] == "_"):
             if previous == "...":
                 if token == "on":
@@ -146,6 +161,7 @@ def _check_structure(tokens: list[str], limits: DocumentLimits) -> None:
             elif field_name_follows:  # the field an alias names
                 field_name_follows = False
                 unknown += _unknown(token, known)
+                introspection_follows = token in _INTROSPECTION_FIELDS
             elif index + 1 < len(tokens) and tokens[index + 1] == ":":  # an alias
                 aliases += 1
                 if limits.max_aliases is not None and aliases > limits.max_aliases:
@@ -157,6 +173,7 @@ def _check_structure(tokens: list[str], limits: DocumentLimits) -> None:
             else:
                 _count(selections[-1], token)
                 unknown += _unknown(token, known)
+                introspection_follows = token in _INTROSPECTION_FIELDS
             if unknown > MAX_UNKNOWN_FIELDS:
                 raise DocumentRefused(
                     f"The query selects more than {MAX_UNKNOWN_FIELDS} fields that no type "
@@ -166,6 +183,8 @@ def _check_structure(tokens: list[str], limits: DocumentLimits) -> None:
             inline_fragment_pending = True
         elif not selections and token in _OPERATION_KEYWORDS:
             inline_fragment_pending = False
+        elif not selections and previous == "on" and token.startswith("__"):
+            introspection_follows = True  # `fragment TypeRef on __Type {`
         before_previous, previous = previous, token
 
 
@@ -261,7 +280,11 @@ def _local(root: SelectionSetNode, depths: dict[str, tuple[int, int]]) -> tuple[
                 longest_chain = max(longest_chain, chain + 1)
             elif isinstance(selection, FieldNode):
                 deepest = max(deepest, level)
-                if selection.selection_set is not None:
+                # Introspection is not counted, as in the text (see `_check_structure`).
+                if (
+                    selection.selection_set is not None
+                    and selection.name.value not in _INTROSPECTION_FIELDS
+                ):
                     stack.append((selection.selection_set, level + 1))
             elif isinstance(selection, InlineFragmentNode):
                 stack.append((selection.selection_set, level))

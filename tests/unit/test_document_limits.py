@@ -104,3 +104,16 @@ def test_a_long_chain_of_fragments_is_refused_without_recursion() -> None:
 def test_a_fragment_cycle_is_left_to_validation() -> None:
     document = parse("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }")
     assert fragment_depth_problem(document, 12) is None
+
+
+def test_introspection_is_not_held_to_the_depth_limit() -> None:
+    from graphql import get_introspection_query
+
+    query = get_introspection_query(descriptions=True, specified_by_url=True)
+    limits = DocumentLimits(max_query_bytes=32 * 1024, max_tokens=1000, max_depth=3)
+    check_text(query, limits)
+    assert fragment_depth_problem(parse(query), 3) is None
+    # Below an ordinary field the same nesting is still refused.
+    nested = "{ invoice { " + "receivables { invoice { " * 3 + "id" + " } }" * 3 + " } }"
+    with pytest.raises(DocumentRefused):
+        check_text(nested, limits)

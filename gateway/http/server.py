@@ -274,9 +274,11 @@ def internals_problem(base: type[asyncio.Protocol]) -> str | None:
     missing = [name for name in _BASE_HOOKS if not callable(getattr(base, name, None))]
     if missing:
         return f"{base.__qualname__} has no {', '.join(missing)}"
-    parameters = inspect.signature(base.__init__).parameters
-    if not all(name in parameters for name in _CONSTRUCTOR):
-        return f"{base.__qualname__}({', '.join(parameters)}) is not built as expected"
+    constructor = inspect.signature(base.__init__)
+    try:
+        constructor.bind(None, **dict.fromkeys(_CONSTRUCTOR))
+    except TypeError:
+        return f"{base.__qualname__}{constructor} is not built as uvicorn's server builds it"
     try:
         from uvicorn.server import ServerState
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import uvicorn
 from starlette.applications import Starlette
 
+from gateway.http.server import server_options
 from gateway.logs import configure_logging
 from gateway.settings import SettingsError, load_settings
 
@@ -88,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
             log_config=None,
             log_level=settings.log_level,
             access_log=False,
+            # Handed to every worker with the rest of uvicorn's configuration.
+            **server_options(settings),
         )
         return 0
     if args.command == "sandbox":
@@ -108,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         log_config=None,
         log_level=settings.log_level,
         access_log=False,
+        **server_options(settings),
     )
     return 0
 

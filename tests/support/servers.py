@@ -5,9 +5,13 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
+from typing import Literal
 
 import uvicorn
 from starlette.types import ASGIApp
+
+from gateway.http.server import server_options
+from gateway.settings import Settings
 
 STARTUP_TIMEOUT = 20.0
 
@@ -23,11 +27,27 @@ class _Server(uvicorn.Server):
 
 
 @contextlib.contextmanager
-def serve(app: ASGIApp, *, lifespan: str = "on") -> Iterator[str]:
-    """Serve `app` on a free loopback port; yield its base URL; stop it afterwards."""
+def serve(
+    app: ASGIApp,
+    *,
+    lifespan: Literal["auto", "on", "off"] = "on",
+    protected_by: Settings | None = None,
+) -> Iterator[str]:
+    """Serve `app` on a free loopback port; yield its base URL; stop it afterwards.
+
+    `protected_by`: serve it as the gateway is served, with the connection limits of these
+    settings (`gateway.http.server`); without, on plain uvicorn.
+    """
     ready = threading.Event()
+    options = {} if protected_by is None else server_options(protected_by)
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, lifespan=lifespan, log_level="warning", access_log=False
+        app,
+        host="127.0.0.1",
+        port=0,
+        lifespan=lifespan,
+        log_level="warning",
+        access_log=False,
+        **options,
     )
     server = _Server(config, ready)
     thread = threading.Thread(target=server.run, daemon=True)

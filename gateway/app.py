@@ -12,13 +12,14 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from gateway import sandbox
 from gateway.allowlist import Allowlist
 from gateway.gc_tuning import frozen_startup_objects
 from gateway.http.endpoint import EndpointOptions, GraphQLEndpoint
+from gateway.http.headers import HeaderLimitsMiddleware
 from gateway.idempotency import IdempotencyStore, IdempotencyStoreUnavailable
 from gateway.idempotency.memory import MemoryIdempotencyStore
 from gateway.idempotency.redis import RedisIdempotencyStore
@@ -167,6 +168,7 @@ def create_app(
         max_items=settings.max_list_length,
         max_string_length=settings.max_string_length,
         max_upload_bytes=settings.max_upload_bytes,
+        max_depth=settings.max_json_depth,
     )
     graphql = GraphQLEndpoint(
         schema=build_schema(
@@ -191,7 +193,14 @@ def create_app(
             allowlist=allowlist,
         ),
     )
-    middleware = [Middleware(RequestIdMiddleware)]
+    middleware = [
+        Middleware(RequestIdMiddleware),
+        Middleware(
+            HeaderLimitsMiddleware,
+            max_header_bytes=settings.max_header_bytes,
+            max_authorization_bytes=settings.max_authorization_bytes,
+        ),
+    ]
     if settings.cors_origins:
         middleware.append(
             Middleware(
@@ -202,13 +211,17 @@ def create_app(
                 max_age=600,
             )
         )
+    routes: list[BaseRoute] = [
+        Route("/graphql", graphql),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+    ]
+    if settings.graphiql:  # with the playground off, its files are not served either
+        routes.append(
+            Mount(PLAYGROUND_ASSETS, StaticFiles(directory=ASSETS_DIR), name="playground")
+        )
     return Starlette(
-        routes=[
-            Route("/graphql", graphql),
-            Mount(PLAYGROUND_ASSETS, StaticFiles(directory=ASSETS_DIR), name="playground"),
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/readyz", readyz, methods=["GET"]),
-        ],
+        routes=routes,
         middleware=middleware,
         lifespan=lifespan,
     )

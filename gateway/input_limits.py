@@ -22,6 +22,7 @@ from graphql import (
 )
 
 CODE = "INPUT_TOO_LARGE"
+DEPTH_CODE = "JSON_TOO_DEEP"
 CONTENT_FIELD = "content"
 
 
@@ -30,10 +31,18 @@ class InputLimits:
     max_items: int
     max_string_length: int
     max_content_length: int
+    # Deepest nesting of lists and objects in the variables; past the limit, graphql-core's
+    # coercion would recurse once per level.
+    max_depth: int = 32
 
     @classmethod
     def for_uploads(
-        cls, *, max_items: int, max_string_length: int, max_upload_bytes: int
+        cls,
+        *,
+        max_items: int,
+        max_string_length: int,
+        max_upload_bytes: int,
+        max_depth: int = 32,
     ) -> InputLimits:
         # Base64 turns every 3 bytes into 4 characters.
         base64_length = 4 * math.ceil(max_upload_bytes / 3)
@@ -41,29 +50,39 @@ class InputLimits:
             max_items=max_items,
             max_string_length=max_string_length,
             max_content_length=max(base64_length, max_string_length),
+            max_depth=max_depth,
         )
 
 
 # A container met on the walk: (its parent's entry, the step from the parent to it, the input
-# field name its strings are bounded by, the container). Paths are only spelled out on failure.
-_Entry = tuple[Any, "str | int", "str | None", "list[Any] | dict[str, Any]"]
+# field name its strings are bounded by, the container, its depth). Paths are only spelled out
+# on failure.
+_Entry = tuple[Any, "str | int", "str | None", "list[Any] | dict[str, Any]", int]
 
 
-def oversized_variable(variables: dict[str, Any] | None, limits: InputLimits) -> str | None:
-    """What is too large in `variables` (a message naming the path), or `None`."""
+def oversized_variable(
+    variables: dict[str, Any] | None, limits: InputLimits
+) -> tuple[str, str] | None:
+    """What is too large or too deep in `variables`: a message naming the path and its code;
+    `None` if nothing is."""
     if not variables:
         return None
-    root: _Entry = (None, "", None, variables)
+    root: _Entry = (None, "", None, variables, 0)
     pending: list[_Entry] = [root]
     while pending:
         entry = pending.pop()
         container = entry[3]
+        if entry[4] > limits.max_depth:
+            return (
+                f"Variable {_path(entry)} is nested too deeply (the limit is {limits.max_depth}).",
+                DEPTH_CODE,
+            )
         children: Iterable[tuple[Any, Any]]
         if isinstance(container, dict):
             children, named = container.items(), True
         else:
             if len(container) > limits.max_items:
-                return f"Variable {_path(entry)} has more than {limits.max_items} items."
+                return f"Variable {_path(entry)} has more than {limits.max_items} items.", CODE
             children, named = enumerate(container), False
         for step, value in children:
             # A value in an object is bounded by its field's name; an item in a list, like
@@ -72,9 +91,12 @@ def oversized_variable(variables: dict[str, Any] | None, limits: InputLimits) ->
             if isinstance(value, str):
                 limit = _string_limit(field, limits)
                 if len(value) > limit:
-                    return f"Variable {_path(entry, step)} is longer than {limit} characters."
+                    return (
+                        f"Variable {_path(entry, step)} is longer than {limit} characters.",
+                        CODE,
+                    )
             elif isinstance(value, (list, dict)):
-                pending.append((entry, step, field, value))
+                pending.append((entry, step, field, value, entry[4] + 1))
     return None
 
 
@@ -113,4 +135,4 @@ def _string_limit(key: str | None, limits: InputLimits) -> int:
     return limits.max_content_length if key == CONTENT_FIELD else limits.max_string_length
 
 
-__all__ = ["CODE", "InputLimits", "input_size_rule", "oversized_variable"]
+__all__ = ["CODE", "DEPTH_CODE", "InputLimits", "input_size_rule", "oversized_variable"]

@@ -24,13 +24,14 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from gateway import input_limits, persisted_queries
+from gateway import persisted_queries
 from gateway.allowlist import Allowlist
 from gateway.context import Context
 from gateway.errors import INTERNAL_MESSAGE, format_error
 from gateway.http.csrf import is_forgery_risk
 from gateway.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
 from gateway.http.request import (
+    JSON_TOO_DEEP,
     GraphQLRequest,
     ParsedRequest,
     RequestError,
@@ -85,6 +86,14 @@ class GraphQLEndpoint:
         request = Request(scope, receive=self._limited(scope, receive))
         try:
             response = await self._handle(request)
+        except RecursionError:
+            # Only a hostile input nests deep enough for this (every limit is far below it):
+            # a client's mistake, answered as one, and logged without its content.
+            logger.warning("request nested past the recursion limit; refused")
+            error = RequestError(
+                "The request is nested too deeply.", status=400, code=JSON_TOO_DEEP
+            )
+            response = _error_response(error, JSON)
         except Exception:
             # Whatever went wrong, the client gets a GraphQL-shaped answer, not a traceback.
             logger.exception("unexpected error while serving /graphql")
@@ -221,8 +230,9 @@ class GraphQLEndpoint:
         if (limits := self._options.input_limits) is not None and (
             problem := oversized_variable(operation.variables, limits)
         ):
+            message, code = problem
             return _Result(
-                {"errors": [{"message": problem, "extensions": {"code": input_limits.CODE}}]},
+                {"errors": [{"message": message, "extensions": {"code": code}}]},
                 request_error=True,
             )
         upstream: UpstreamClient = request.state.upstream

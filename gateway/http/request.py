@@ -8,6 +8,7 @@ message that says what to fix.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -58,10 +59,54 @@ class ParsedRequest:
 _DECODER = json.JSONDecoder(parse_float=Decimal)
 
 
+# A lone surrogate can only arrive escaped: UTF-8 cannot encode one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+JSON_TOO_DEEP = "JSON_TOO_DEEP"
+
+
 def decode_json(data: bytes | str) -> Any:
-    """Parse a JSON request part; `ValueError` (bad UTF-8 included) for anything else."""
+    """Parse a JSON request part; `ValueError` (bad UTF-8 included) for anything else, and
+    `RequestError` for JSON Python cannot hold (nested past the recursion limit, or with a
+    string that is not text)."""
     text = data if isinstance(data, str) else data.decode("utf-8-sig")
-    return _DECODER.decode(text)
+    try:
+        value = _DECODER.decode(text)
+    except RecursionError:
+        raise RequestError("The JSON is nested too deeply.", code=JSON_TOO_DEEP) from None
+    if _SURROGATE_ESCAPE.search(text) and (path := _lone_surrogate(value)) is not None:
+        # Valid JSON, but not text: it cannot be written to the upstream or back.
+        raise RequestError(
+            f"The JSON holds a lone UTF-16 surrogate in `{path}`, which is not a character."
+        )
+    return value
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The path to the first string (or key) that is not valid Unicode text, if any."""
+    pending: list[tuple[str, Any]] = [("", value)]
+    while pending:
+        path, item = pending.pop()
+        if isinstance(item, str):
+            if not _is_text(item):
+                return path or "(the whole value)"
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                child_path = f"{path}.{key}" if path else str(key)
+                if not _is_text(key):
+                    return path or "(an object key)"
+                pending.append((child_path, child))
+        elif isinstance(item, list):
+            pending.extend((f"{path}.{index}", child) for index, child in enumerate(item))
+    return None
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _operation(data: object) -> GraphQLRequest:

@@ -64,7 +64,9 @@ class State(TypedDict):
 
 def _idempotency_store(settings: Settings) -> IdempotencyStore:
     if settings.redis_url is None:
-        return MemoryIdempotencyStore(max_entries=settings.idempotency_max_keys)
+        return MemoryIdempotencyStore(
+            max_entries=settings.idempotency_max_keys, max_bytes=settings.idempotency_max_bytes
+        )
     return RedisIdempotencyStore.from_url(str(settings.redis_url))
 
 
@@ -181,7 +183,9 @@ def create_app(
             input_limits=limits,
             document_cache_bytes=settings.document_cache_bytes,
         ),
-        store=MemoryPersistedQueryStore(max_entries=settings.apq_max_entries),
+        store=MemoryPersistedQueryStore(
+            max_entries=settings.apq_max_entries, max_bytes=settings.apq_max_bytes
+        ),
         options=EndpointOptions(
             max_request_bytes=settings.max_request_bytes,
             max_upload_bytes=settings.max_upload_bytes,

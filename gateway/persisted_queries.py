@@ -27,14 +27,23 @@ class PersistedQueryStore(Protocol):
 
 
 class MemoryPersistedQueryStore:
-    """Least-recently-used, bounded by entry count so that it cannot grow without limit."""
+    """Least-recently-used, bounded by entry count and by the bytes of the queries kept, so
+    that registrations cannot fill the process's memory; a query larger than the whole
+    budget is not kept (the client then sends it in full each time, which still works)."""
 
-    def __init__(self, *, max_entries: int) -> None:
+    def __init__(self, *, max_entries: int, max_bytes: int | None = None) -> None:
         self._max_entries = max_entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._queries: OrderedDict[str, str] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._queries)
+
+    @property
+    def size(self) -> int:
+        """Characters of query text kept."""
+        return self._bytes
 
     async def get(self, sha256_hash: str) -> str | None:
         query = self._queries.get(sha256_hash)
@@ -43,10 +52,18 @@ class MemoryPersistedQueryStore:
         return query
 
     async def put(self, sha256_hash: str, query: str) -> None:
+        if self._max_bytes is not None and len(query) > self._max_bytes:
+            return
+        previous = self._queries.pop(sha256_hash, None)
+        if previous is not None:
+            self._bytes -= len(previous)
         self._queries[sha256_hash] = query
-        self._queries.move_to_end(sha256_hash)
-        while len(self._queries) > self._max_entries:
-            self._queries.popitem(last=False)
+        self._bytes += len(query)
+        while len(self._queries) > self._max_entries or (
+            self._max_bytes is not None and self._bytes > self._max_bytes
+        ):
+            _hash, evicted = self._queries.popitem(last=False)
+            self._bytes -= len(evicted)
 
 
 def requested_hash(operation: GraphQLRequest) -> str | None:

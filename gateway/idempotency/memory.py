@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,23 +20,42 @@ class _Entry:
 
 # Expired entries are swept at most this often, so a claim costs O(1) however many keys live.
 PURGE_INTERVAL = 1.0
+# What an entry costs besides its key, fingerprint and outcome: the objects holding them.
+ENTRY_OVERHEAD = 256
 
 
 class MemoryIdempotencyStore:
-    """Keys in a dict, kept for their time to live but at most `max_entries` of them.
+    """Keys in a dict, kept for their time to live but at most `max_entries` of them, and
+    at most `max_bytes` of keys and outcomes.
 
-    Past `max_entries` the oldest recorded outcomes go first (a retry of one of those would
+    Past either bound the oldest recorded outcomes go first (a retry of one of those would
     call the upstream again), so memory stays bounded however many keys clients send; calls
     in flight are never dropped. Several processes, or more keys than fit: use Redis.
     """
 
     def __init__(
-        self, *, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic
+        self,
+        *,
+        max_entries: int = 10_000,
+        max_bytes: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._entries: dict[str, _Entry] = {}
         self._max_entries = max_entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._clock = clock
         self._next_purge = float("-inf")
+
+    @property
+    def size(self) -> int:
+        """Bytes the entries are estimated to take."""
+        return self._bytes
+
+    def _remove(self, key: str) -> _Entry:
+        entry = self._entries.pop(key)
+        self._bytes -= _cost(key, entry)
+        return entry
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -48,17 +66,18 @@ class MemoryIdempotencyStore:
         self._next_purge = now + PURGE_INTERVAL
         expired = [key for key, entry in self._entries.items() if entry.expires_at <= now]
         for key in expired:
-            self._entries.pop(key).changed.set()
+            self._remove(key).changed.set()
 
     async def claim(self, key: str, fingerprint: str, *, lease: float) -> Claim:
         now = self._clock()
         self._purge(now)
         entry = self._entries.get(key)
         if entry is not None and entry.expires_at <= now:
-            self._entries.pop(key).changed.set()
+            self._remove(key).changed.set()
             entry = None
         if entry is None:
-            self._entries[key] = _Entry(fingerprint=fingerprint, expires_at=now + lease)
+            entry = self._entries[key] = _Entry(fingerprint=fingerprint, expires_at=now + lease)
+            self._bytes += _cost(key, entry)
             self._evict()
             return Claim(owned=True)
         if entry.fingerprint != fingerprint:
@@ -68,27 +87,38 @@ class MemoryIdempotencyStore:
         return Claim(owned=False, outcome=entry.outcome)
 
     def _evict(self) -> None:
-        excess = len(self._entries) - self._max_entries
-        if excess <= 0:
+        excess_entries = len(self._entries) - self._max_entries
+        excess_bytes = 0 if self._max_bytes is None else self._bytes - self._max_bytes
+        if excess_entries <= 0 and excess_bytes <= 0:
             return
         # Dicts keep insertion order: the first recorded outcomes are the oldest claims, so the
-        # scan stops after `excess` of them instead of walking every key on each claim.
-        recorded = (key for key, entry in self._entries.items() if entry.outcome is not None)
-        for key in list(itertools.islice(recorded, excess)):
-            del self._entries[key]
+        # scan stops as soon as enough are found instead of walking every key on each claim.
+        doomed: list[str] = []
+        for key, entry in self._entries.items():
+            if entry.outcome is None:
+                continue
+            doomed.append(key)
+            excess_entries -= 1
+            excess_bytes -= _cost(key, entry)
+            if excess_entries <= 0 and excess_bytes <= 0:
+                break
+        for key in doomed:
+            self._remove(key)
 
     async def complete(self, key: str, outcome: bytes, *, ttl: float) -> None:
         entry = self._entries.get(key)
         if entry is None:
             return
+        self._bytes -= _cost(key, entry)
         entry.outcome = outcome
         entry.expires_at = self._clock() + ttl
+        self._bytes += _cost(key, entry)
         entry.changed.set()
+        self._evict()
 
     async def release(self, key: str) -> None:
-        entry = self._entries.pop(key, None)
-        if entry is not None:
-            entry.changed.set()
+        if key in self._entries:
+            self._remove(key).changed.set()
 
     async def wait(self, key: str) -> None:
         entry = self._entries.get(key)
@@ -107,3 +137,8 @@ class MemoryIdempotencyStore:
 
     async def close(self) -> None:
         self._entries.clear()
+        self._bytes = 0
+
+
+def _cost(key: str, entry: _Entry) -> int:
+    return ENTRY_OVERHEAD + len(key) + len(entry.fingerprint) + len(entry.outcome or b"")

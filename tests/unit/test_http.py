@@ -245,6 +245,20 @@ async def test_the_persisted_query_store_is_bounded_and_keeps_the_recent_ones() 
     assert await store.get("c") == "query C"
 
 
+async def test_the_persisted_query_store_is_bounded_by_bytes() -> None:
+    store = MemoryPersistedQueryStore(max_entries=100, max_bytes=25)
+    for name in "abc":
+        await store.put(name, name * 10)
+    assert len(store) == 2
+    assert store.size == 20
+    assert await store.get("a") is None
+    await store.put("huge", "x" * 26)  # larger than the whole budget: not kept
+    assert await store.get("huge") is None
+    assert await store.get("c") == "c" * 10
+    await store.put("c", "c" * 5)  # re-registered: counted once
+    assert store.size == 15
+
+
 @pytest.mark.parametrize(
     ("method", "headers", "blocked"),
     [

@@ -202,3 +202,19 @@ async def test_the_memory_store_never_drops_a_call_in_flight() -> None:
     assert len(store) == 2
     with pytest.raises(IdempotencyKeyReused):
         await store.claim("in-flight", "another fingerprint", lease=5)
+
+
+async def test_the_memory_store_is_bounded_by_bytes_dropping_the_oldest_outcomes() -> None:
+    from gateway.idempotency.memory import ENTRY_OVERHEAD
+
+    outcome = b"x" * 1000
+    each = ENTRY_OVERHEAD + len("key-0") + len("fp") + len(outcome)
+    store = MemoryIdempotencyStore(max_entries=100, max_bytes=3 * each)
+    for i in range(5):
+        claim = await store.claim(f"key-{i}", "fp", lease=10)
+        assert claim.owned
+        await store.complete(f"key-{i}", outcome, ttl=60)
+    assert len(store) == 3
+    assert store.size <= 3 * each
+    assert (await store.claim("key-0", "fp", lease=10)).owned  # dropped: a new claim
+    assert (await store.claim("key-4", "fp", lease=10)).outcome == outcome

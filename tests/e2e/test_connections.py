@@ -141,7 +141,7 @@ def trickling(sock: socket.socket) -> Iterator[None]:
 
 
 @contextmanager
-def trickling_fast(sock: socket.socket) -> Iterator[None]:
+def flooding(sock: socket.socket) -> Iterator[None]:
     """Header bytes sent as fast as the server takes them, until it hangs up."""
     stop = threading.Event()
 
@@ -248,10 +248,10 @@ def test_a_request_head_past_the_bound_is_answered_431_and_disconnected() -> Non
         assert "1024 bytes" in answer.json()["errors"][0]["message"]
 
 
-def test_a_head_that_never_ends_is_answered_431_before_it_is_all_sent() -> None:
+def test_a_head_that_never_ends_is_answered_431_without_waiting_for_its_end() -> None:
     with gateway(max_header_bytes=1024) as url, connect(url) as sock:
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: gateway\r\nX-Big: ")
-        with trickling_fast(sock):
+        with flooding(sock):
             raw = read_to_close(sock)
         assert_refused(raw, 431, "HEADERS_TOO_LARGE")
 

@@ -75,6 +75,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     configure_logging(settings.log_level)
+    if args.command == "serve":
+        from gateway.app import create_app
+
+        try:
+            # Built here even for workers: a manifest that cannot be used stops the command
+            # with its message, before any worker starts.
+            app = create_app(settings)
+        except SettingsError as error:
+            print(f"gateway: {error}", file=sys.stderr)
+            return 2
     if args.command == "serve" and settings.workers > 1:
         # Each worker process builds its own app from the environment (`worker_app`); only
         # the flags the command line took are handed over to them through it.
@@ -99,9 +109,6 @@ def main(argv: list[str] | None = None) -> int:
         app = create_sandbox(token=args.token)
         port = args.port if args.port is not None else 8001
     else:
-        from gateway.app import create_app
-
-        app = create_app(settings)
         port = settings.port
     # The gateway writes its own access line (gateway.logs), with the upstream figures in it.
     uvicorn.run(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.support.processes import ROOT, running
 from tests.support.processes import clean_env as _clean_env
@@ -53,6 +55,36 @@ def test_bad_configuration_stops_with_a_message_naming_the_variable() -> None:
     assert result.returncode == 2
     assert "GATEWAY_READ_TIMEOUT" in result.stderr
     assert "GATEWAY_UPSTREAM_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"GATEWAY_PROFILE": "production"}, "GATEWAY_TRUSTED_DOCUMENTS"),
+        (
+            {"GATEWAY_TRUSTED_DOCUMENTS_MODE": "enforce", "GATEWAY_TRUSTED_DOCUMENTS": "MANIFEST"},
+            "GATEWAY_TRUSTED_DOCUMENTS=",
+        ),
+        ({"GATEWAY_MAX_JSON_DEPTH": "2"}, "GATEWAY_MAX_JSON_DEPTH"),
+    ],
+)
+def test_production_settings_that_cannot_work_stop_with_a_message(
+    env: dict[str, str], named: str, tmp_path: Path
+) -> None:
+    manifest = tmp_path / "persisted-documents.json"
+    manifest.write_text('{"not": "a hash"}')
+    env = {key: value.replace("MANIFEST", str(manifest)) for key, value in env.items()}
+    result = subprocess.run(
+        [sys.executable, "-m", "gateway"],
+        cwd=ROOT,
+        env=_clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2, result.stderr
+    assert named in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -178,6 +178,7 @@ def create_app(
             field_suggestions=settings.field_suggestions,
             max_depth=settings.max_query_depth,
             max_aliases=settings.max_aliases,
+            max_directives=settings.max_directives,
             max_tokens=settings.max_tokens,
             max_query_bytes=settings.max_query_bytes,
             input_limits=limits,

@@ -7,7 +7,8 @@ parsed:
 
 1. its size in bytes (`max_query_bytes`), before anything else;
 2. its tokens, counted by one regular expression that runs in C (`max_tokens`);
-3. in one pass over those tokens: aliases (`max_aliases`), selection nesting (`max_depth`),
+3. in one pass over those tokens: aliases (`max_aliases`), directives (`max_directives`),
+   selection nesting (`max_depth`),
    and the same field or fragment selected over and over in one selection set. The last one
    is what makes graphql-core's OverlappingFieldsCanBeMerged rule quadratic (990 copies of
    `__typename` cost 190 ms and end in a RecursionError), and no real client repeats a field
@@ -63,6 +64,7 @@ class DocumentLimits:
     max_tokens: int | None = None
     max_aliases: int | None = None
     max_depth: int | None = None
+    max_directives: int | None = None
     # Every field name of the schema's object and interface types: a document selecting
     # more than `MAX_UNKNOWN_FIELDS` others is refused unparsed. A typo or two still goes to
     # validation, which names the field and suggests the right one.
@@ -91,6 +93,10 @@ def check_text(query: str, limits: DocumentLimits) -> int:
                 f"The query has too many tokens (the limit is {limits.max_tokens})."
             )
     tokens = _TOKEN_TEXT.findall(query)
+    if limits.max_directives is not None and tokens.count("@") > limits.max_directives:
+        raise DocumentRefused(
+            f"The query has too many directives (the limit is {limits.max_directives})."
+        )
     _check_structure(tokens, limits)
     return len(tokens)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import limits
 from pydantic import (
     Field,
     HttpUrl,
@@ -127,6 +128,7 @@ class Settings(BaseSettings):
         12, ge=1, description="Deepest selection nesting accepted, fragments followed."
     )
     max_aliases: int = Field(15, ge=0, description="Most aliases in one document.")
+    max_directives: int = Field(50, ge=0, description="Most directives in one document.")
     max_tokens: int = Field(1000, ge=100, description="Most lexical tokens in one document.")
     max_query_bytes: int = Field(
         32 * 1024, ge=1024, description="Longest query text, in bytes (refused before parsing)."
@@ -214,6 +216,24 @@ class Settings(BaseSettings):
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _parse_rate_limit(cls, value: str) -> str:
+        if value == "off":
+            return value
+        try:
+            items = limits.parse_many(value)
+        except ValueError:
+            items = []
+        # A limit of 0 would refuse every request: a typo, not a policy.
+        if not items or any(item.amount < 1 for item in items):
+            raise ValueError(
+                f"{value!r} is not a rate limit: use `limits` notation, one or more "
+                "`N/second`, `N/minute`, `N/hour` or `N/day` with N at least 1, joined by `;` "
+                "(e.g. `50/second;1000/minute`), or `off`"
+            )
         return value
 
     @field_validator("trusted_proxies", mode="before")

@@ -20,6 +20,7 @@ LIMITS = DocumentLimits(
     max_tokens=1000,
     max_aliases=15,
     max_depth=12,
+    max_directives=50,
     known_fields=frozenset({"__typename", "invoice", "id", "state", "receivables", "on"}),
 )
 UNBOUNDED = DocumentLimits()
@@ -44,6 +45,7 @@ def test_the_documented_operations_pass_with_their_token_count(query: str) -> No
         ("{ " + " ".join(f"a{i}: id" for i in range(16)) + " }", "too many aliases"),
         ("{ " + "invoice { " * 13 + "id" + " }" * 13 + " }", "nested too deeply"),
         ("{ " + "__typename " * (MAX_REPEATS + 1) + "}", "same field or fragment"),
+        ("{ id " + "@skip(if: false) " * 51 + "}", "too many directives (the limit is 50)"),
         ("{ " + "... on Query { __typename } " * (MAX_REPEATS + 1) + "}", "same field"),
         ("{ " + "...F " * (MAX_REPEATS + 1) + "} fragment F on Query { id }", "same field"),
         ("{ " + " ".join(f"f{i}" for i in range(MAX_UNKNOWN_FIELDS + 1)) + " }", "no type"),

@@ -14,12 +14,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gateway import sandbox
 from gateway.allowlist import Allowlist
 from gateway.gc_tuning import frozen_startup_objects
 from gateway.http.endpoint import EndpointOptions, GraphQLEndpoint
 from gateway.http.headers import HeaderLimitsMiddleware
+from gateway.http.rate_limit import RateLimited, rate_limiter_for
 from gateway.idempotency import IdempotencyStore, IdempotencyStoreUnavailable
 from gateway.idempotency.memory import MemoryIdempotencyStore
 from gateway.idempotency.redis import RedisIdempotencyStore
@@ -110,6 +112,7 @@ def create_app(
         )
     except ManifestError as error:
         raise SettingsError(f"invalid configuration: GATEWAY_TRUSTED_DOCUMENTS={error}") from None
+    rate_limiter = rate_limiter_for(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
@@ -141,6 +144,8 @@ def create_app(
                     yield state
         finally:
             await store.close()
+            if rate_limiter is not None:
+                await rate_limiter.close()
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -206,6 +211,11 @@ def create_app(
             max_authorization_bytes=settings.max_authorization_bytes,
         ),
     ]
+    if settings.trusted_proxies:
+        # First, so that the access log and the rate limits see the client behind the proxy.
+        middleware.insert(
+            0, Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+        )
     if settings.cors_origins:
         middleware.append(
             Middleware(
@@ -217,7 +227,15 @@ def create_app(
             )
         )
     routes: list[BaseRoute] = [
-        Route("/graphql", graphql),
+        Route(
+            "/graphql",
+            graphql
+            if rate_limiter is None
+            # With the deployment's own upstream token, a client's Authorization is no identity.
+            else RateLimited(
+                graphql, rate_limiter, by_credentials=settings.upstream_authorization() is None
+            ),
+        ),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]

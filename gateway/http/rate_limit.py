@@ -1,0 +1,170 @@
+"""Per-client rate limits on /graphql: one hit per HTTP request, 429 past the limit.
+
+A client is its credentials (a SHA-256 of the Authorization it sends, when that is what goes
+upstream) or, without them, its address (`scope["client"]`, which `ProxyHeadersMiddleware`
+sets from X-Forwarded-For behind a trusted proxy). When the deployment sends its own token
+upstream, every client's requests carry the same credentials there, and whatever a client
+puts in its own Authorization header is not checked by anyone: keying on it would hand a
+fresh budget to each made-up value, so the address is the key.
+
+The counting is `limits`' sliding window counter: two counters per client and limit, wherever
+they are kept, against one per request for a moving window; and unlike a fixed window it does
+not let a client spend two windows' worth across a boundary (it weighs the previous window's
+count by how much of it is still in the last minute, or second, ...).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import time
+from collections.abc import Awaitable, Callable, Sequence
+
+import orjson
+from limits import RateLimitItem, parse_many
+from limits.aio.storage import Storage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from limits.errors import StorageError
+from starlette.datastructures import Headers
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from gateway.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
+from gateway.rate_limit_storage import BoundedMemoryStorage, SharedRedisStorage
+from gateway.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+RATE_LIMITED = "RATE_LIMITED"
+
+# After the store fails, requests skip it for this long instead of each waiting for it to
+# fail again (a Redis that does not answer costs its whole timeout).
+STORE_RETRY_SECONDS = 1.0
+
+
+def client_key(scope: Scope, *, by_credentials: bool) -> str:
+    """Whose budget a request spends: its credentials' hash, or its address."""
+    if by_credentials:
+        authorization = Headers(scope=scope).get("authorization")
+        if authorization:
+            # Never the value itself: it is a secret, and the key may sit in a shared Redis.
+            digest = hashlib.sha256(authorization.encode("latin-1")).hexdigest()
+            return f"credentials:{digest}"
+    client = scope.get("client")
+    # No address (a Unix socket without a proxy in front): one budget for all such clients.
+    return f"address:{client[0] if client else 'unknown'}"
+
+
+class RateLimiter:
+    """Each client's budget under one or more limits (`50/second;1000/minute`)."""
+
+    def __init__(
+        self,
+        limits: Sequence[RateLimitItem],
+        storage: Storage,
+        *,
+        close: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self._limits = limits
+        self._strategy = SlidingWindowCounterRateLimiter(storage)
+        self._close = close
+        self._failing = False
+        self._skip_until = 0.0
+
+    async def retry_after(self, key: str) -> int | None:
+        """Spend one request of `key`'s budget: `None` if allowed, else whole seconds to wait.
+
+        Fails open: a store that cannot be reached lets every request through. The limits
+        guard the gateway and its upstream from greedy clients; refusing everyone while Redis
+        is down would turn its outage into the gateway's, for a risk no greater than running
+        without limits for as long. One warning per outage, nothing of the request in it.
+        """
+        if self._failing and time.monotonic() < self._skip_until:
+            return None
+        try:
+            wait = await self._spend(key)
+        except StorageError as error:
+            if not self._failing:
+                logger.warning(
+                    "rate limit store unreachable (%s); requests go through unlimited until "
+                    "it answers",
+                    type(error.storage_error).__name__,
+                )
+            self._failing = True
+            self._skip_until = time.monotonic() + STORE_RETRY_SECONDS
+            return None
+        if self._failing:
+            logger.info("rate limit store reachable again; limits apply")
+            self._failing = False
+        return wait
+
+    async def _spend(self, key: str) -> int | None:
+        # In turn, stopping at the first limit that refuses: a refused request spends nothing
+        # of that limit's budget, nor of the ones after it.
+        for item in self._limits:
+            if not await self._strategy.hit(item, key):
+                stats = await self._strategy.get_window_stats(item, key)
+                return max(1, math.ceil(stats.reset_time - time.time()))
+        return None
+
+    async def close(self) -> None:
+        if self._close is not None:
+            await self._close()
+
+
+def rate_limiter_for(settings: Settings) -> RateLimiter | None:
+    """The limiter `settings` asks for: `None` when off, in Redis when there is one."""
+    if settings.rate_limit == "off":
+        return None
+    limits = parse_many(settings.rate_limit)
+    if settings.redis_url is None:
+        return RateLimiter(limits, BoundedMemoryStorage())
+    shared = SharedRedisStorage(str(settings.redis_url))
+    return RateLimiter(limits, shared.storage, close=shared.close)
+
+
+class RateLimited:
+    """An ASGI app (the GraphQL endpoint) behind a `RateLimiter`.
+
+    A refused request is answered before its body is read, so it costs next to nothing.
+    """
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter, *, by_credentials: bool) -> None:
+        self.app = app
+        self._limiter = limiter
+        self._by_credentials = by_credentials
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        wait = await self._limiter.retry_after(
+            client_key(scope, by_credentials=self._by_credentials)
+        )
+        if wait is None:
+            await self.app(scope, receive, send)
+            return
+        accept = Headers(scope=scope).get("accept")
+        await too_many_requests(wait, accept)(scope, receive, send)
+
+
+def too_many_requests(retry_after: int, accept: str | None) -> Response:
+    media_type = (
+        GRAPHQL_RESPONSE_JSON if choose_media_type(accept) == GRAPHQL_RESPONSE_JSON else JSON
+    )
+    unit = "second" if retry_after == 1 else "seconds"
+    body = {
+        "errors": [
+            {
+                "message": f"Too many requests; retry after {retry_after} {unit}.",
+                "extensions": {"code": RATE_LIMITED, "retryAfter": retry_after},
+            }
+        ]
+    }
+    return Response(
+        orjson.dumps(body),
+        status_code=429,
+        headers={"Retry-After": str(retry_after)},
+        media_type=f"{media_type}; charset=utf-8",
+    )

@@ -308,6 +308,9 @@ def server_options(settings: Settings) -> dict[str, Any]:
     processes inherit it.
     """
     ensure_file_limit(descriptors_needed(settings.max_client_connections, settings.max_connections))
+    # uvicorn believes X-Forwarded-For from 127.0.0.1 by default, so any local process could
+    # name itself any client. The app applies GATEWAY_TRUSTED_PROXIES itself instead.
+    common: dict[str, Any] = {"proxy_headers": False}
     problem = internals_problem(HttpToolsProtocol)
     if problem is None:
         limits = ConnectionLimits(
@@ -316,6 +319,7 @@ def server_options(settings: Settings) -> dict[str, Any]:
             max_connections=settings.max_client_connections,
         )
         return {
+            **common,
             "http": GuardedProtocolFactory(limits),
             "timeout_keep_alive": settings.keepalive_timeout,
             "limit_concurrency": None,
@@ -326,6 +330,7 @@ def server_options(settings: Settings) -> dict[str, Any]:
         problem,
     )
     return {
+        **common,
         "http": "h11",
         "timeout_keep_alive": settings.keepalive_timeout,
         # uvicorn counts the connection asking among those open: +1 lets the cap be reached.

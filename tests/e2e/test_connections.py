@@ -11,6 +11,7 @@ import json
 import resource
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -64,6 +65,19 @@ def gateway(**settings: Any) -> Iterator[str]:
 def connect(url: str) -> socket.socket:
     host, port = url.removeprefix("http://").split(":")
     return socket.create_connection((host, int(port)), timeout=GENEROUS)
+
+
+def connect_once_listening(url: str) -> socket.socket:
+    """`connect`, for a port a worker process is about to listen on: uvicorn logs its
+    application's start-up just before it listens, so a refusal there means "not yet"."""
+    deadline = time.monotonic() + GENEROUS
+    while True:
+        try:
+            return connect(url)
+        except ConnectionRefusedError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def read_to_close(sock: socket.socket) -> bytes:
@@ -282,6 +296,6 @@ def test_worker_processes_get_the_protections(redis_url: str) -> None:
         with started("--workers", "2", env=env) as process:
             # The parent binds the port; it is listened on once a worker has started.
             process.wait_for_lines("Application startup complete", 2)
-            with connect(process.url) as sock:
+            with connect_once_listening(process.url) as sock:
                 sock.sendall(PARTIAL_HEAD)
                 assert_refused(read_to_close(sock), 408, "REQUEST_TIMEOUT")

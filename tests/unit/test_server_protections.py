@@ -82,6 +82,8 @@ def test_the_guarded_protocol_carries_the_settings_and_leaves_the_cap_to_itself(
     assert factory.limits.max_connections == 50
     assert options["timeout_keep_alive"] == 7.0
     assert options["limit_concurrency"] is None
+    # X-Forwarded-For is believed only from GATEWAY_TRUSTED_PROXIES, which the app applies.
+    assert options["proxy_headers"] is False
 
 
 def test_the_options_survive_the_trip_to_a_worker_process() -> None:
@@ -99,6 +101,7 @@ def test_unexpected_internals_fall_back_to_plain_uvicorn_with_one_warning(
     with caplog.at_level(logging.INFO, logger="gateway.server"):
         options = server_options(SETTINGS)
     assert options == {
+        "proxy_headers": False,
         "http": "h11",  # the protocol that bounds the head by itself
         "timeout_keep_alive": 7.0,
         "limit_concurrency": 51,

@@ -223,6 +223,8 @@ def create_app(
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST"],
                 allow_headers=CORS_ALLOWED_HEADERS,
+                # A browser app may read when to retry after a 429 (or a 503).
+                expose_headers=["Retry-After", "X-Request-Id"],
                 max_age=600,
             )
         )

@@ -230,7 +230,7 @@ class Settings(BaseSettings):
         # A limit of 0 would refuse every request: a typo, not a policy.
         if not items or any(item.amount < 1 for item in items):
             raise ValueError(
-                f"{value!r} is not a rate limit: use `limits` notation, one or more "
+                "not a rate limit: use `limits` notation, one or more "
                 "`N/second`, `N/minute`, `N/hour` or `N/day` with N at least 1, joined by `;` "
                 "(e.g. `50/second;1000/minute`), or `off`"
             )

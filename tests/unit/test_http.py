@@ -314,6 +314,10 @@ def test_cors_allows_only_the_configured_origins() -> None:
     assert refused.status_code == 400
     assert "access-control-allow-origin" not in refused.headers
     assert simple.headers["access-control-allow-origin"] == "https://app.example"
+    # A browser app can read when to retry after a 429 and which request id to report.
+    exposed = simple.headers["access-control-expose-headers"].lower()
+    assert "retry-after" in exposed
+    assert "x-request-id" in exposed
 
 
 def test_no_cors_by_default() -> None:

@@ -74,6 +74,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--rate-limit", help="GATEWAY_RATE_LIMIT of run 3 (default: the production profile's)"
     )
+    parser.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="GATEWAY_NAME=VALUE",
+        help="a setting for every gateway started (repeatable); the defaults otherwise",
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke run, well under a minute")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where hostile.md/json go")
     return parser
@@ -139,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     command = shlex.join(["bench/hostile", *argv])
     info = machine.describe(REPO, PROJECT_PYTHON)
     info.pop("wrk", None)  # not used here
+    # Each gateway gets only the settings given here (see hostile_gateway), never the caller's.
+    info.pop("GATEWAY_* settings from the environment", None)
     info["load generator"] = f"aiohttp {aiohttp.__version__}, one process per client role"
     info["cores"] = (
         f"gateway on core {layout.server}; load generator and sandbox upstream on core "
@@ -150,8 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     results = hostile_report.Results()
     started = time.monotonic()
     sandbox = hostile_gateway.start_sandbox(cores=layout.load, log_dir=raw_dir)
+    settings = dict(item.split("=", 1) for item in args.setting)
+    info["GATEWAY_* settings given"] = ", ".join(args.setting) or "none (defaults)"
     try:
-        _run(args, parts, layout, raw_dir, results, hostile_gateway.upstream_settings(sandbox))
+        settings.update(hostile_gateway.upstream_settings(sandbox))
+        _run(args, parts, layout, raw_dir, results, settings)
     finally:
         sandbox.stop()
     results.elapsed_s = time.monotonic() - started

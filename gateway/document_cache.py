@@ -26,12 +26,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
-from gateway.document_limits import (
-    DocumentLimits,
-    DocumentRefused,
-    check_text,
-    fragment_depth_problem,
-)
+from gateway.document_limits import DocumentLimits, check_text, without_comment_text
 from gateway.input_errors import validation_rules
 
 MAX_VALIDATION_ERRORS = 10
@@ -135,12 +130,7 @@ class DocumentCache(SchemaExtension):
         # would otherwise parse the document a second time to find the same error.
         limits = self._documents.limits
         self._tokens = check_text(query, limits)
-        document = parse(query, max_tokens=limits.max_tokens)
-        if limits.max_depth is not None and (
-            problem := fragment_depth_problem(document, limits.max_depth)
-        ):
-            raise DocumentRefused(problem)
-        return document
+        return parse(without_comment_text(query), max_tokens=limits.max_tokens)
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context

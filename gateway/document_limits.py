@@ -8,32 +8,21 @@ parsed:
 1. its size in bytes (`max_query_bytes`), before anything else;
 2. its tokens, counted by one regular expression that runs in C (`max_tokens`);
 3. in one pass over those tokens: aliases (`max_aliases`), directives (`max_directives`),
-   selection nesting (`max_depth`),
-   and the same field or fragment selected over and over in one selection set. The last one
-   is what makes graphql-core's OverlappingFieldsCanBeMerged rule quadratic (990 copies of
-   `__typename` cost 190 ms and end in a RecursionError), and no real client repeats a field
-   more than a few times.
-
-After parsing, `fragment_depth_problem` bounds how deeply fragment spreads nest, which the
-text alone cannot tell; validation rules and execution recurse once per level.
+   nesting (`max_depth`) with fragments followed and fragment chains bounded (validation
+   and execution recurse once per level), fields no type has, and the same field or
+   fragment selected over and over in one selection set. The last one is what makes
+   graphql-core's OverlappingFieldsCanBeMerged rule quadratic (990 copies of `__typename`
+   cost 190 ms and end in a RecursionError), and no real client repeats a field more than a
+   few times.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from graphql import (
-    DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLError,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    SelectionSetNode,
-)
+from graphql import GraphQLError
 
 CODE = "GRAPHQL_VALIDATION_FAILED"
 
@@ -54,6 +43,11 @@ _TOKEN = (
 _TOKENS = re.compile(_TOKEN, re.DOTALL)
 # The same, capturing each token's text for the structural pass.
 _TOKEN_TEXT = re.compile(_TOKEN.replace("*(?:", "*((?:", 1) + ")", re.DOTALL)
+# A string (kept as it is) or a comment (its text dropped), for `without_comment_text`.
+_STRING_OR_COMMENT = re.compile(
+    r'("""(?:[^"\\]+|\\"""|\\|"(?!""))*(?:"""|$)|"(?:[^"\\\r\n]+|\\.)*"?)|#[^\r\n]*',
+    re.DOTALL,
+)
 _INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 _OPERATION_KEYWORDS = frozenset({"query", "mutation", "subscription", "fragment"})
 
@@ -107,22 +101,47 @@ def _byte_length(query: str) -> int:
     return len(query.encode("utf-8", "surrogatepass"))
 
 
+def without_comment_text(query: str) -> str:
+    """`query` with each comment emptied (`#` kept), for the parser.
+
+    graphql-core's lexer steps through a comment one character at a time in Python (12 ms
+    for 30 KB); a comment runs to the end of its line, so emptying it moves no token and
+    every error location stays right.
+    """
+    if "#" not in query:
+        return query
+    return _STRING_OR_COMMENT.sub(lambda match: match.group(1) or "#", query)
+
+
+@dataclass(slots=True)
+class _Definition:
+    """What one operation or fragment reaches: its deepest field level and its spreads."""
+
+    depth: int = 0
+    spreads: list[tuple[str, int]] = field(default_factory=list)  # (fragment, field level)
+
+
 def _check_structure(tokens: list[str], limits: DocumentLimits) -> None:
     aliases = 0
     parens = 0
-    # One entry per open selection set: how often each response name was selected in it.
-    # An inline fragment's fields merge into its parent's, so it shares its parent's entry.
+    # One entry per open selection set: how often each response name was selected in it,
+    # and the level of its fields. An inline fragment's fields merge into its parent's, so
+    # it shares its parent's counts and level.
     selections: list[dict[str, int]] = []
+    levels: list[int] = []
     inline_fragment_pending = False
     field_name_follows = False
     unknown = 0
     known = limits.known_fields
-    max_nesting = None if limits.max_depth is None else limits.max_depth + 1
     # Where introspection began (an index into `selections`): the introspection query nests
     # `ofType` deeper than any operation needs, so, as graphql-armor does, depth is not
     # counted below `__schema` and `__type` or in a fragment on an introspection type.
     introspection_from: int | None = None
     introspection_follows = False
+    operations: list[_Definition] = []
+    fragments: dict[str, _Definition] = {}
+    current = _Definition()
+    fragment_name_follows = False
     previous = ""
     before_previous = ""
     for index, token in enumerate(tokens):
@@ -133,18 +152,23 @@ def _check_structure(tokens: list[str], limits: DocumentLimits) -> None:
         elif parens:
             pass  # arguments, variable definitions and values: nothing counted here
         elif token == "{":
+            if not selections:  # a definition's own selection set
+                if not fragment_name_follows:
+                    current = _Definition()
+                    operations.append(current)
+                fragment_name_follows = False
             if introspection_follows and introspection_from is None:
                 introspection_from = len(selections)
             introspection_follows = False
             if inline_fragment_pending and selections:
                 selections.append(selections[-1])
+                levels.append(levels[-1])
             else:
                 selections.append({})
-                if (
-                    max_nesting is not None
-                    and introspection_from is None
-                    and len(selections) > max_nesting
-                ):
+                levels.append(levels[-1] + 1 if levels else 0)
+            if introspection_from is None:
+                current.depth = max(current.depth, levels[-1])
+                if limits.max_depth is not None and levels[-1] > limits.max_depth:
                     raise DocumentRefused(
                         f"The query is nested too deeply (the limit is {limits.max_depth})."
                     )
@@ -152,6 +176,7 @@ def _check_structure(tokens: list[str], limits: DocumentLimits) -> None:
         elif token == "}":
             if selections:
                 selections.pop()
+                levels.pop()
             if introspection_from is not None and len(selections) <= introspection_from:
                 introspection_from = None
         elif selections and (token[0].isalpha() or token[0] == "_"):
@@ -160,6 +185,8 @@ def _check_structure(tokens: list[str], limits: DocumentLimits) -> None:
                     inline_fragment_pending = True
                 else:
                     _count(selections[-1], "..." + token)
+                    if introspection_from is None:
+                        current.spreads.append((token, levels[-1]))
             elif previous == "on" and before_previous == "...":
                 pass  # an inline fragment's type condition
             elif previous == "@":
@@ -187,11 +214,63 @@ def _check_structure(tokens: list[str], limits: DocumentLimits) -> None:
                 )
         elif token == "..." and index + 1 < len(tokens) and tokens[index + 1] in ("{", "@"):
             inline_fragment_pending = True
-        elif not selections and token in _OPERATION_KEYWORDS:
-            inline_fragment_pending = False
-        elif not selections and previous == "on" and token.startswith("__"):
-            introspection_follows = True  # `fragment TypeRef on __Type {`
+        elif not selections:
+            if previous == "fragment":
+                # A fragment defined twice is a validation error; the first is measured.
+                current = fragments.setdefault(token, _Definition())
+                fragment_name_follows = True
+            elif token in _OPERATION_KEYWORDS:
+                inline_fragment_pending = False
+            elif previous == "on" and token.startswith("__"):
+                introspection_follows = True  # `fragment TypeRef on __Type {`
         before_previous, previous = previous, token
+    if limits.max_depth is not None:
+        _check_through_fragments(operations, fragments, limits.max_depth)
+
+
+def _check_through_fragments(
+    operations: list[_Definition], fragments: dict[str, _Definition], max_depth: int
+) -> None:
+    """Refuse operations whose fields nest, or whose fragment spreads chain, deeper than
+    `max_depth` once fragments are followed (validation and execution recurse per level).
+
+    Each fragment is measured once, bottom-up and without recursion, so a chain of fragments
+    costs one step per link; a cycle is left to the validation rule that names it.
+    """
+    measured: dict[str, tuple[int, int]] = {}  # fragment -> (deepest level, longest chain)
+    for name in fragments:
+        stack: list[tuple[str, bool]] = [(name, False)]
+        on_path: set[str] = set()
+        while stack:
+            current, expanded = stack.pop()
+            if current in measured:
+                continue
+            if expanded:
+                on_path.discard(current)
+                measured[current] = _reach(fragments[current], measured)
+                continue
+            on_path.add(current)
+            stack.append((current, True))
+            for spread, _level in fragments[current].spreads:
+                if spread in fragments and spread not in measured and spread not in on_path:
+                    stack.append((spread, False))
+    for operation in operations:
+        depth, chain = _reach(operation, measured)
+        if depth > max_depth:
+            raise DocumentRefused(f"The query is nested too deeply (the limit is {max_depth}).")
+        if chain > max_depth:
+            raise DocumentRefused(
+                f"The query nests fragments too deeply (the limit is {max_depth})."
+            )
+
+
+def _reach(definition: _Definition, measured: dict[str, tuple[int, int]]) -> tuple[int, int]:
+    deepest, longest = definition.depth, 0
+    for spread, level in definition.spreads:
+        depth, chain = measured.get(spread, (0, 0))
+        deepest = max(deepest, level + depth)
+        longest = max(longest, chain + 1)
+    return deepest, longest
 
 
 def _unknown(field: str, known: frozenset[str] | None) -> int:
@@ -208,99 +287,10 @@ def _count(selected: dict[str, int], name: str) -> None:
     selected[name] = times
 
 
-def fragment_depth_problem(document: DocumentNode, max_depth: int) -> str | None:
-    """Whether fragments nest (or selections nest through fragments) deeper than allowed.
-
-    Computed without recursion, each fragment once, so a chain of fragments costs one step
-    per link; a cycle is left to the validation rule that names it.
-    """
-    fragments = {
-        definition.name.value: definition
-        for definition in document.definitions
-        if isinstance(definition, FragmentDefinitionNode)
-    }
-    depths: dict[str, tuple[int, int]] = {}  # fragment -> (selection depth, spread chain)
-    for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode):
-            depth, chain = _measure(definition.selection_set, fragments, depths)
-            if depth > max_depth:
-                return f"The query is nested too deeply (the limit is {max_depth})."
-            if chain > max_depth:
-                return f"The query nests fragments too deeply (the limit is {max_depth})."
-    return None
-
-
-def _measure(
-    root: SelectionSetNode,
-    fragments: dict[str, FragmentDefinitionNode],
-    depths: dict[str, tuple[int, int]],
-) -> tuple[int, int]:
-    """(deepest field level, longest spread chain) below `root`, fragments followed."""
-    # Post-order over fragments without recursion: every fragment this selection reaches is
-    # measured before the selection itself.
-    on_path: set[str] = set()
-    pending = [name for name in _spreads(root) if name in fragments and name not in depths]
-    stack: list[tuple[str, bool]] = [(name, False) for name in pending]
-    while stack:
-        name, expanded = stack.pop()
-        if name in depths:
-            continue
-        if expanded:
-            on_path.discard(name)
-            depths[name] = _local(fragments[name].selection_set, depths)
-            continue
-        on_path.add(name)
-        stack.append((name, True))
-        for child in _spreads(fragments[name].selection_set):
-            if child in fragments and child not in depths and child not in on_path:
-                stack.append((child, False))
-    return _local(root, depths)
-
-
-def _spreads(root: SelectionSetNode) -> list[str]:
-    names: list[str] = []
-    stack = [root]
-    while stack:
-        selection_set = stack.pop()
-        for selection in selection_set.selections:
-            if isinstance(selection, FragmentSpreadNode):
-                names.append(selection.name.value)
-            elif isinstance(selection, (FieldNode, InlineFragmentNode)) and (
-                selection.selection_set is not None
-            ):
-                stack.append(selection.selection_set)
-    return names
-
-
-def _local(root: SelectionSetNode, depths: dict[str, tuple[int, int]]) -> tuple[int, int]:
-    """Depth below `root` given the depths of the fragments it spreads (unknown ones: 0)."""
-    deepest = 0
-    longest_chain = 0
-    stack: list[tuple[SelectionSetNode, int]] = [(root, 0)]
-    while stack:
-        selection_set, level = stack.pop()
-        for selection in selection_set.selections:
-            if isinstance(selection, FragmentSpreadNode):
-                depth, chain = depths.get(selection.name.value, (0, 0))
-                deepest = max(deepest, level + depth)
-                longest_chain = max(longest_chain, chain + 1)
-            elif isinstance(selection, FieldNode):
-                deepest = max(deepest, level)
-                # Introspection is not counted, as in the text (see `_check_structure`).
-                if (
-                    selection.selection_set is not None
-                    and selection.name.value not in _INTROSPECTION_FIELDS
-                ):
-                    stack.append((selection.selection_set, level + 1))
-            elif isinstance(selection, InlineFragmentNode):
-                stack.append((selection.selection_set, level))
-    return deepest, longest_chain
-
-
 __all__ = [
     "CODE",
     "DocumentLimits",
     "DocumentRefused",
     "check_text",
-    "fragment_depth_problem",
+    "without_comment_text",
 ]

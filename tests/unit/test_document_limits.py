@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from graphql import parse
 
 from gateway.document_limits import (
     MAX_REPEATS,
@@ -11,7 +10,6 @@ from gateway.document_limits import (
     DocumentLimits,
     DocumentRefused,
     check_text,
-    fragment_depth_problem,
 )
 from tests.support import seed
 
@@ -85,27 +83,42 @@ def test_what_only_looks_costly_passes(query: str) -> None:
     check_text(query, limits)
 
 
+def limited(max_depth: int) -> DocumentLimits:
+    return DocumentLimits(max_depth=max_depth)
+
+
 def test_fragments_are_followed_for_depth() -> None:
-    document = parse(
+    query = (
         "{ invoice { ...A } } fragment A on Invoice { receivables { ...B } }"
         " fragment B on Receivable { invoice { id } }"
     )
-    assert fragment_depth_problem(document, 3) is None
-    assert fragment_depth_problem(document, 2) == "The query is nested too deeply (the limit is 2)."
+    check_text(query, limited(3))
+    with pytest.raises(DocumentRefused) as refused:
+        check_text(query, limited(2))
+    assert refused.value.message == "The query is nested too deeply (the limit is 2)."
+
+
+def test_inline_fragments_add_no_depth_and_fragments_may_come_first() -> None:
+    query = (
+        "fragment A on Invoice { ... on Invoice { receivables { id } } }"
+        " query { invoice { ... on Invoice { ...A } } }"
+    )
+    check_text(query, limited(2))
+    with pytest.raises(DocumentRefused):
+        check_text(query, limited(1))
 
 
 def test_a_long_chain_of_fragments_is_refused_without_recursion() -> None:
     links = 5000
     chain = " ".join(f"fragment F{i} on Query {{ ...F{i + 1} }}" for i in range(links))
-    document = parse("{ ...F0 } " + chain + f" fragment F{links} on Query {{ __typename }}")
-    assert fragment_depth_problem(document, 12) == (
-        "The query nests fragments too deeply (the limit is 12)."
-    )
+    query = "{ ...F0 } " + chain + f" fragment F{links} on Query {{ __typename }}"
+    with pytest.raises(DocumentRefused) as refused:
+        check_text(query, limited(12))
+    assert refused.value.message == "The query nests fragments too deeply (the limit is 12)."
 
 
 def test_a_fragment_cycle_is_left_to_validation() -> None:
-    document = parse("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }")
-    assert fragment_depth_problem(document, 12) is None
+    check_text("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }", limited(12))
 
 
 def test_introspection_is_not_held_to_the_depth_limit() -> None:
@@ -114,8 +127,24 @@ def test_introspection_is_not_held_to_the_depth_limit() -> None:
     query = get_introspection_query(descriptions=True, specified_by_url=True)
     limits = DocumentLimits(max_query_bytes=32 * 1024, max_tokens=1000, max_depth=3)
     check_text(query, limits)
-    assert fragment_depth_problem(parse(query), 3) is None
     # Below an ordinary field the same nesting is still refused.
     nested = "{ invoice { " + "receivables { invoice { " * 3 + "id" + " } }" * 3 + " } }"
     with pytest.raises(DocumentRefused):
         check_text(nested, limits)
+
+
+def test_comment_text_is_dropped_for_the_parser_and_nothing_else_moves() -> None:
+    from graphql import parse
+
+    from gateway.document_limits import without_comment_text
+
+    query = '{ a(x: "# not a comment", y: """ # nor this """) # a comment\n  b # another\n}'
+    stripped = without_comment_text(query)
+    assert stripped == '{ a(x: "# not a comment", y: """ # nor this """) #\n  b #\n}'
+    original, parsed = parse(query), parse(stripped)
+    assert [n.loc.start_token.line for n in original.definitions] == [1]
+    fields = parsed.definitions[0].selection_set.selections  # type: ignore[attr-defined]
+    originals = original.definitions[0].selection_set.selections  # type: ignore[attr-defined]
+    assert [(f.loc.start_token.line, f.loc.start_token.column) for f in fields] == [
+        (f.loc.start_token.line, f.loc.start_token.column) for f in originals
+    ]

@@ -15,6 +15,7 @@ count by how much of it is still in the last minute, or second, ...).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import math
@@ -124,10 +125,15 @@ def rate_limiter_for(settings: Settings) -> RateLimiter | None:
     return RateLimiter(limits, shared.storage, close=shared.close)
 
 
+# How long a refusal is held before it is sent (at most the Retry-After itself).
+REFUSAL_PAUSE = 1.0
+
+
 class RateLimited:
     """An ASGI app (the GraphQL endpoint) behind a `RateLimiter`.
 
-    A refused request is answered before its body is read, so it costs next to nothing.
+    A refused request is answered before its body is read, so it costs next to nothing, and
+    after `REFUSAL_PAUSE`, so refusals cannot be had as fast as a client can ask for them.
     """
 
     def __init__(self, app: ASGIApp, limiter: RateLimiter, *, by_credentials: bool) -> None:
@@ -145,6 +151,10 @@ class RateLimited:
         if wait is None:
             await self.app(scope, receive, send)
             return
+        # A client that honours Retry-After loses nothing by the pause; one that retries at
+        # once, as fast as its refusals come back, is slowed to one try per pause, so its
+        # refusals cost the process almost nothing (an idle coroutine on an open connection).
+        await asyncio.sleep(min(REFUSAL_PAUSE, wait))
         accept = Headers(scope=scope).get("accept")
         await too_many_requests(wait, accept)(scope, receive, send)
 

@@ -202,6 +202,30 @@ async def test_a_refused_request_reads_nothing_and_reaches_nothing() -> None:
     assert sent[0]["status"] == 429
 
 
+async def test_a_refusal_is_held_for_the_pause_before_it_is_sent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    events: list[object] = []
+
+    async def pause(seconds: float) -> None:
+        events.append(("pause", seconds))
+
+    async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
+        events.append("served")
+
+    async def receive() -> Message:
+        raise AssertionError("a refusal reads nothing")
+
+    async def send(message: Message) -> None:
+        events.append(message.get("status", "body"))
+
+    monkeypatch.setattr(rate_limit.asyncio, "sleep", pause)
+    app = RateLimited(endpoint, limiter("1/day"), by_credentials=True)
+    await app(scope(), receive, send)
+    await app(scope(), receive, send)
+    assert events == ["served", ("pause", rate_limit.REFUSAL_PAUSE), 429, "body"]
+
+
 # --- the stores -----------------------------------------------------------------------------
 
 

@@ -46,6 +46,7 @@ class AttackConfig:
     idle: Tally
     attacks: list[Attack]
     log: LogFindings
+    code: str  # the gateway's commit (`hostile_gateway.code_version`)
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ def run_config(
     if rate_limit != "off":
         settings = {**settings, "GATEWAY_RATE_LIMIT": rate_limit}
     name = "gateway-attack-" + ("unlimited" if rate_limit == "off" else "limited")
+    code = hostile_gateway.code_version()
     server = hostile_gateway.start(name, settings, cores=server_cores, log_dir=log_dir)
     try:
         hostile_gateway.create_invoice(server, hostile_load.NORMAL_AUTHORIZATION)
@@ -178,4 +180,6 @@ def run_config(
         ]
     finally:
         log = hostile_gateway.stop(server)
-    return AttackConfig(label=label, rate_limit=rate_limit, idle=idle, attacks=attacks, log=log)
+    return AttackConfig(
+        label=label, rate_limit=rate_limit, idle=idle, attacks=attacks, log=log, code=code
+    )

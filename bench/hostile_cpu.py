@@ -42,6 +42,7 @@ class CpuResult:
 class CpuResults:
     shapes: list[CpuResult]
     log: LogFindings
+    code: str  # the gateway's commit (`hostile_gateway.code_version`)
 
 
 def _send(url: str, shape: hostile_docs.CpuShape, first: int, count: int) -> Tally:
@@ -58,6 +59,7 @@ def _send(url: str, shape: hostile_docs.CpuShape, first: int, count: int) -> Tal
 
 
 def run(*, requests: int, cores: str | None, log_dir: Path, settings: dict[str, str]) -> CpuResults:
+    code = hostile_gateway.code_version()
     server = hostile_gateway.start("gateway-cpu", settings, cores=cores, log_dir=log_dir)
     results = []
     try:
@@ -83,4 +85,4 @@ def run(*, requests: int, cores: str | None, log_dir: Path, settings: dict[str, 
             )
     finally:
         log = hostile_gateway.stop(server)
-    return CpuResults(shapes=results, log=log)
+    return CpuResults(shapes=results, log=log, code=code)

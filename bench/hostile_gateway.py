@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -49,6 +50,19 @@ def start_sandbox(*, cores: str | None, log_dir: Path) -> Server:
 
 def upstream_settings(sandbox: Server) -> dict[str, str]:
     return {"GATEWAY_UPSTREAM_URL": sandbox.url + "/api/v1"}
+
+
+def code_version() -> str:
+    """The commit the gateway about to start runs, and whether gateway/ differs from it:
+    others commit while the bench runs, and each gateway reads the code when it starts."""
+
+    def git(*argv: str) -> str:
+        return subprocess.run(
+            ["git", *argv], capture_output=True, text=True, cwd=REPO, timeout=30
+        ).stdout.strip()
+
+    dirty = git("status", "--porcelain", "--", "gateway", "pyproject.toml")
+    return git("rev-parse", "--short", "HEAD") + (" plus uncommitted changes" if dirty else "")
 
 
 def start(name: str, settings: Mapping[str, str], *, cores: str | None, log_dir: Path) -> Server:

@@ -35,6 +35,7 @@ class MemoryResult:
     hostile: dict[str, Tally]
     hostile_s: float
     log: LogFindings
+    code: str  # the gateway's commit (`hostile_gateway.code_version`)
 
 
 def _normal_bodies(count: int) -> Iterator[tuple[str, bytes]]:
@@ -89,6 +90,7 @@ def run(
     log_dir: Path,
     settings: dict[str, str],
 ) -> MemoryResult:
+    code = hostile_gateway.code_version()
     server = hostile_gateway.start("gateway-memory", settings, cores=cores, log_dir=log_dir)
     try:
         url = hostile_gateway.graphql_url(server)
@@ -121,4 +123,5 @@ def run(
         hostile=hostile,
         hostile_s=elapsed,
         log=log,
+        code=code,
     )

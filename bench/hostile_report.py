@@ -51,6 +51,17 @@ def _tallies(results: Results) -> list[tuple[str, Tally]]:
     return named
 
 
+def code_versions(results: Results) -> list[tuple[str, str]]:
+    """(part, gateway commit) for each gateway the run started."""
+    versions = []
+    if results.memory:
+        versions.append(("memory", results.memory.code))
+    if results.cpu:
+        versions.append(("cpu", results.cpu.code))
+    versions += [(config.label, config.code) for config in results.attacks]
+    return versions
+
+
 def _logs(results: Results) -> list[tuple[str, LogFindings]]:
     logs = []
     if results.memory:
@@ -325,6 +336,7 @@ def _json(results: Results, info: dict[str, str], command: str) -> dict[str, Any
         for config in results.attacks
     ]
     data["rate_limit_note"] = results.rate_limit_note
+    data["gateway_code"] = dict(code_versions(results))
     data["checks"] = [
         {"name": check.name, "holds": check.holds, "detail": check.detail}
         for check in checks(results)
@@ -354,6 +366,14 @@ def write(
     if results.attacks or results.rate_limit_note:
         lines += _attack_md(results.attacks, results.rate_limit_note)
     lines += _problems_md(results)
+    versions = code_versions(results)
+    if len({code for _, code in versions}) > 1:
+        # Others committed to gateway/ while this ran: the parts measured different code.
+        info["gateway code"] = "changed during the run: " + "; ".join(
+            f"{part} at {code}" for part, code in versions
+        )
+    elif versions:
+        info["gateway code"] = versions[0][1]
     lines += ["## Machine", "", "| | |", "| --- | --- |"]
     lines += [f"| {key} | {value} |" for key, value in info.items()]
     markdown = directory / "hostile.md"

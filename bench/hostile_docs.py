@@ -96,6 +96,16 @@ def apq_registration(n: int) -> Body:
     return {"query": query, "extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}}
 
 
+def valid_long_strings(n: int) -> Body:
+    """A valid document with three distinct ~10 KB string literals (each just under the
+    10,000-character input limit): cacheable, with 30 KB of strings in its AST."""
+    fields = " ".join(
+        f'a{k}: invoices(organizationId: "1", after: "{_pad(n * 3 + k, 9_900)}") {{ totalPages }}'
+        for k in range(3)
+    )
+    return {"query": "{ " + fields + " }"}
+
+
 def valid_small(n: int) -> Body:
     """A small valid document with a distinct alias and comment (cacheable)."""
     return {"query": f"# {n}\n{{ a{n}: __typename }}"}
@@ -106,6 +116,7 @@ MEMORY_SHAPES: dict[str, Callable[[int], Body]] = {
     "invalid, 30 KB comment": invalid_long_comment,
     "invalid, 30 KB string literal": invalid_long_string,
     "valid, 30 KB comment": valid_long_comment,
+    "valid, 3 strings of 9.9 KB": valid_long_strings,
     "APQ registration, 30 KB": apq_registration,
     "valid, small, distinct alias": valid_small,
 }

@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
@@ -35,20 +36,34 @@ from bench import (
     machine,
 )
 from bench.hostile_attack import AttackOptions
+from bench.hostile_gateway import Code
 from bench.hostile_load import FLOOD_MIXES
 from bench.scenarios import PROJECT_PYTHON, REPO, Layout
 
 RESULTS = REPO / "bench" / "results"
 PARTS = ("memory", "cpu", "attack")
-# Where the rate limit is being written: until it exists the setting is accepted and ignored.
-RATE_LIMIT_MODULE = REPO / "gateway" / "http" / "rate_limit.py"
 
 
-def _production_rate_limit() -> str:
+@dataclass(frozen=True)
+class Run:
+    """What every part of one run shares."""
+
+    args: argparse.Namespace
+    layout: Layout
+    raw_dir: Path
+    code: Code
+    settings: dict[str, str]  # for every gateway: --setting ones and the upstream
+
+
+def _production_rate_limit(code: Code) -> str:
     """The rate limit of `GATEWAY_PROFILE=production`, read from the code being measured."""
-    code = "from gateway.settings import PRODUCTION_DEFAULTS as d; print(d['rate_limit'])"
+    script = "from gateway.settings import PRODUCTION_DEFAULTS as d; print(d['rate_limit'])"
     completed = subprocess.run(
-        [str(PROJECT_PYTHON), "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+        [str(PROJECT_PYTHON), "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=code.root,
+        check=True,
     )
     return completed.stdout.strip()
 
@@ -81,6 +96,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="GATEWAY_NAME=VALUE",
         help="a setting for every gateway started (repeatable); the defaults otherwise",
     )
+    parser.add_argument(
+        "--code",
+        default="HEAD",
+        metavar="REVISION",
+        help="the commit whose gateway/ runs, as a snapshot (default HEAD at the start); "
+        "`worktree`: the working tree as it is at each gateway's start",
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke run, well under a minute")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where hostile.md/json go")
     return parser
@@ -90,13 +112,8 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)  # unwinds, so every gateway started is stopped
 
 
-def _attacks(
-    args: argparse.Namespace,
-    layout: Layout,
-    raw_dir: Path,
-    results: hostile_report.Results,
-    settings: dict[str, str],
-) -> None:
+def _attacks(run: Run, results: hostile_report.Results) -> None:
+    args = run.args
     options = AttackOptions(
         senders=args.senders,
         rate=args.rate,
@@ -104,25 +121,24 @@ def _attacks(
         attack_s=args.attack,
         mixes=tuple(mix for mix in args.mixes.split(",") if mix),
     )
-    rate_limit = args.rate_limit or _production_rate_limit()
+    rate_limit = args.rate_limit or _production_rate_limit(run.code)
     configs = [("no rate limit", "off")]
-    if RATE_LIMIT_MODULE.exists():
+    # Where the rate limit lives: code without it accepts the setting and ignores it.
+    if (run.code.root / "gateway" / "http" / "rate_limit.py").exists():
         configs.insert(0, (f"rate limit {rate_limit}", rate_limit))
     else:
-        results.rate_limit_note = (
-            f"The rate limit is not in this code ({RATE_LIMIT_MODULE.relative_to(REPO)} is "
-            "missing): run without it only."
-        )
+        results.rate_limit_note = "The rate limit is not in this code: run without it only."
     for label, value in configs:
         print(f"bench: attack, {label}", file=sys.stderr)
         config = hostile_attack.run_config(
             label,
             value,
             options,
-            server_cores=layout.server,
-            load_cores=layout.load,
-            log_dir=raw_dir,
-            settings=settings,
+            server_cores=run.layout.server,
+            load_cores=run.layout.load,
+            log_dir=run.raw_dir,
+            settings=run.settings,
+            code=run.code,
         )
         results.attacks.append(config)
         if value != "off" and not any(a.hostile.statuses.get(429) for a in config.attacks):
@@ -130,6 +146,32 @@ def _attacks(
                 f"With GATEWAY_RATE_LIMIT={value} no hostile request got 429: the limit is "
                 "not in force in this code."
             )
+
+
+def _parts(run: Run, parts: set[str], results: hostile_report.Results) -> None:
+    args, cores = run.args, run.layout.server
+    if "memory" in parts:
+        print("bench: memory", file=sys.stderr)
+        results.memory = hostile_memory.run(
+            documents=args.documents,
+            connections=args.connections,
+            normal_requests=args.normal_requests,
+            cores=cores,
+            log_dir=run.raw_dir,
+            settings=run.settings,
+            code=run.code,
+        )
+    if "cpu" in parts:
+        print("bench: cpu per shape", file=sys.stderr)
+        results.cpu = hostile_cpu.run(
+            requests=args.cpu_requests,
+            cores=cores,
+            log_dir=run.raw_dir,
+            settings=run.settings,
+            code=run.code,
+        )
+    if "attack" in parts:
+        _attacks(run, results)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,11 +185,17 @@ def main(argv: list[str] | None = None) -> int:
     layout = Layout.detect()
     raw_dir = args.output / "raw"
     raw_dir.mkdir(parents=True, exist_ok=True)
+    code = (
+        hostile_gateway.working_tree()
+        if args.code == "worktree"
+        else hostile_gateway.snapshot(args.code, raw_dir)
+    )
     command = shlex.join(["bench/hostile", *argv])
     info = machine.describe(REPO, PROJECT_PYTHON)
     info.pop("wrk", None)  # not used here
     # Each gateway gets only the settings given here (see hostile_gateway), never the caller's.
     info.pop("GATEWAY_* settings from the environment", None)
+    info["GATEWAY_* settings given"] = ", ".join(args.setting) or "none (defaults)"
     info["load generator"] = f"aiohttp {aiohttp.__version__}, one process per client role"
     info["cores"] = (
         f"gateway on core {layout.server}; load generator and sandbox upstream on core "
@@ -158,12 +206,11 @@ def main(argv: list[str] | None = None) -> int:
         os.sched_setaffinity(0, {int(layout.load)})
     results = hostile_report.Results()
     started = time.monotonic()
-    sandbox = hostile_gateway.start_sandbox(cores=layout.load, log_dir=raw_dir)
-    settings = dict(item.split("=", 1) for item in args.setting)
-    info["GATEWAY_* settings given"] = ", ".join(args.setting) or "none (defaults)"
+    sandbox = hostile_gateway.start_sandbox(code, cores=layout.load, log_dir=raw_dir)
     try:
+        settings = dict(item.split("=", 1) for item in args.setting)
         settings.update(hostile_gateway.upstream_settings(sandbox))
-        _run(args, parts, layout, raw_dir, results, settings)
+        _parts(Run(args, layout, raw_dir, code, settings), parts, results)
     finally:
         sandbox.stop()
     results.elapsed_s = time.monotonic() - started
@@ -175,33 +222,6 @@ def main(argv: list[str] | None = None) -> int:
     if results.rate_limit_note:
         print(f"  note: {results.rate_limit_note}")
     return 0
-
-
-def _run(
-    args: argparse.Namespace,
-    parts: set[str],
-    layout: Layout,
-    raw_dir: Path,
-    results: hostile_report.Results,
-    settings: dict[str, str],
-) -> None:
-    if "memory" in parts:
-        print("bench: memory", file=sys.stderr)
-        results.memory = hostile_memory.run(
-            documents=args.documents,
-            connections=args.connections,
-            normal_requests=args.normal_requests,
-            cores=layout.server,
-            log_dir=raw_dir,
-            settings=settings,
-        )
-    if "cpu" in parts:
-        print("bench: cpu per shape", file=sys.stderr)
-        results.cpu = hostile_cpu.run(
-            requests=args.cpu_requests, cores=layout.server, log_dir=raw_dir, settings=settings
-        )
-    if "attack" in parts:
-        _attacks(args, layout, raw_dir, results, settings)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import hostile_gateway, hostile_load, procs
-from bench.hostile_gateway import LogFindings
+from bench.hostile_gateway import Code, LogFindings
 from bench.hostile_load import Tally
 from bench.measure import settle
 from bench.scenarios import REPO
@@ -163,12 +163,13 @@ def run_config(
     load_cores: str | None,
     log_dir: Path,
     settings: dict[str, str],
+    code: Code,
 ) -> AttackConfig:
     if rate_limit != "off":
         settings = {**settings, "GATEWAY_RATE_LIMIT": rate_limit}
     name = "gateway-attack-" + ("unlimited" if rate_limit == "off" else "limited")
-    code = hostile_gateway.code_version()
-    server = hostile_gateway.start(name, settings, cores=server_cores, log_dir=log_dir)
+    version = code.version()
+    server = hostile_gateway.start(name, code, settings, cores=server_cores, log_dir=log_dir)
     try:
         hostile_gateway.create_invoice(server, hostile_load.NORMAL_AUTHORIZATION)
         url = hostile_gateway.graphql_url(server)
@@ -181,5 +182,5 @@ def run_config(
     finally:
         log = hostile_gateway.stop(server)
     return AttackConfig(
-        label=label, rate_limit=rate_limit, idle=idle, attacks=attacks, log=log, code=code
+        label=label, rate_limit=rate_limit, idle=idle, attacks=attacks, log=log, code=version
     )

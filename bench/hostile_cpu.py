@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import hostile_docs, hostile_gateway, hostile_load, procs
-from bench.hostile_gateway import LogFindings
+from bench.hostile_gateway import Code, LogFindings
 from bench.hostile_load import Tally
 from bench.measure import settle
 
@@ -58,9 +58,11 @@ def _send(url: str, shape: hostile_docs.CpuShape, first: int, count: int) -> Tal
     return tallies[shape.name]
 
 
-def run(*, requests: int, cores: str | None, log_dir: Path, settings: dict[str, str]) -> CpuResults:
-    code = hostile_gateway.code_version()
-    server = hostile_gateway.start("gateway-cpu", settings, cores=cores, log_dir=log_dir)
+def run(
+    *, requests: int, cores: str | None, log_dir: Path, settings: dict[str, str], code: Code
+) -> CpuResults:
+    version = code.version()
+    server = hostile_gateway.start("gateway-cpu", code, settings, cores=cores, log_dir=log_dir)
     results = []
     try:
         url = hostile_gateway.graphql_url(server)
@@ -85,4 +87,4 @@ def run(*, requests: int, cores: str | None, log_dir: Path, settings: dict[str, 
             )
     finally:
         log = hostile_gateway.stop(server)
-    return CpuResults(shapes=results, log=log, code=code)
+    return CpuResults(shapes=results, log=log, code=version)

@@ -10,41 +10,105 @@ and no upstream token the gateway forwards each client's Authorization, and its 
 keys on it (`gateway/http/rate_limit.py`); on the embedded sandbox every client would share
 one budget per address. It also keeps the invoices the normal workload creates out of the
 gateway's memory.
+
+Others commit to gateway/ while the bench runs, and each gateway reads the code when it
+starts: by default the gateways run a snapshot of one commit (`git archive` into the run's
+raw directory, first on PYTHONPATH and the working directory), so every part measures the
+same code; `working_tree()` runs the tree as it is, whatever it holds at each start.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import subprocess
+import tarfile
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench import hostile_docs, procs
 from bench.procs import Server
 from bench.scenarios import PROJECT_PYTHON, REPO
 
 
-def _environment(settings: Mapping[str, str]) -> dict[str, str]:
+@dataclass(frozen=True)
+class Code:
+    """Where the gateways' code comes from: `root` holds the `gateway` package."""
+
+    root: Path
+    commit: str | None  # the snapshot's commit; None: the working tree
+
+    def version(self) -> str:
+        """The code a gateway started now runs."""
+        if self.commit is not None:
+            return self.commit
+        dirty = _git("status", "--porcelain", "--", "gateway", "pyproject.toml")
+        head = _git("rev-parse", "--short", "HEAD")
+        return f"working tree at {head}" + (" plus uncommitted changes" if dirty else "")
+
+
+def _git(*argv: str) -> str:
+    completed = subprocess.run(
+        ["git", *argv], capture_output=True, text=True, cwd=REPO, timeout=30, check=True
+    )
+    return completed.stdout.strip()
+
+
+def snapshot(revision: str, into: Path) -> Code:
+    """`revision`'s gateway package extracted under `into`, to run unchanged by others' edits."""
+    commit = _git("rev-parse", "--short", revision)
+    root = into / f"code-{commit}"
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit, "gateway"],
+        capture_output=True,
+        cwd=REPO,
+        timeout=60,
+        check=True,
+    ).stdout
+    root.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(root, filter="data")
+    return Code(root=root, commit=commit)
+
+
+def working_tree() -> Code:
+    return Code(root=REPO, commit=None)
+
+
+def _environment(code: Code, settings: Mapping[str, str]) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("GATEWAY_")}
+    if code.commit is not None:
+        # Ahead of the project's editable install, whose finder comes after sys.path.
+        env["PYTHONPATH"] = str(code.root)
     env.update(settings)
     return env
 
 
-def start_sandbox(*, cores: str | None, log_dir: Path) -> Server:
+def _start(
+    name: str, code: Code, argv: list[str], ready_path: str, env: dict[str, str], **where: Any
+) -> Server:
     port = procs.free_port()
     return procs.start(
-        "sandbox",
-        [str(PROJECT_PYTHON), "-m", "gateway", "sandbox", "--port", str(port)],
+        name,
+        [str(PROJECT_PYTHON), "-m", "gateway", *argv, "--port", str(port)],
         port=port,
-        ready_path="/api/v1/health_check",
-        cores=cores,
-        env=_environment({}),
-        log_dir=log_dir,
-        cwd=REPO,
+        ready_path=ready_path,
+        env=env,
+        # `python -m` puts the working directory first on sys.path: the snapshot's, then.
+        cwd=code.root,
+        **where,
+    )
+
+
+def start_sandbox(code: Code, *, cores: str | None, log_dir: Path) -> Server:
+    env = _environment(code, {})
+    return _start(
+        "sandbox", code, ["sandbox"], "/api/v1/health_check", env, cores=cores, log_dir=log_dir
     )
 
 
@@ -52,32 +116,11 @@ def upstream_settings(sandbox: Server) -> dict[str, str]:
     return {"GATEWAY_UPSTREAM_URL": sandbox.url + "/api/v1"}
 
 
-def code_version() -> str:
-    """The commit the gateway about to start runs, and whether gateway/ differs from it:
-    others commit while the bench runs, and each gateway reads the code when it starts."""
-
-    def git(*argv: str) -> str:
-        return subprocess.run(
-            ["git", *argv], capture_output=True, text=True, cwd=REPO, timeout=30
-        ).stdout.strip()
-
-    dirty = git("status", "--porcelain", "--", "gateway", "pyproject.toml")
-    return git("rev-parse", "--short", "HEAD") + (" plus uncommitted changes" if dirty else "")
-
-
-def start(name: str, settings: Mapping[str, str], *, cores: str | None, log_dir: Path) -> Server:
-    port = procs.free_port()
-    env = _environment(settings)
-    return procs.start(
-        name,
-        [str(PROJECT_PYTHON), "-m", "gateway", "--port", str(port)],
-        port=port,
-        ready_path="/healthz",
-        cores=cores,
-        env=env,
-        log_dir=log_dir,
-        cwd=REPO,
-    )
+def start(
+    name: str, code: Code, settings: Mapping[str, str], *, cores: str | None, log_dir: Path
+) -> Server:
+    env = _environment(code, settings)
+    return _start(name, code, [], "/healthz", env, cores=cores, log_dir=log_dir)
 
 
 def graphql_url(server: Server) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import hostile_docs, hostile_gateway, hostile_load, procs
-from bench.hostile_gateway import LogFindings
+from bench.hostile_gateway import Code, LogFindings
 from bench.hostile_load import Tally
 
 SAMPLE_S = 0.02
@@ -89,9 +89,10 @@ def run(
     cores: str | None,
     log_dir: Path,
     settings: dict[str, str],
+    code: Code,
 ) -> MemoryResult:
-    code = hostile_gateway.code_version()
-    server = hostile_gateway.start("gateway-memory", settings, cores=cores, log_dir=log_dir)
+    version = code.version()
+    server = hostile_gateway.start("gateway-memory", code, settings, cores=cores, log_dir=log_dir)
     try:
         url = hostile_gateway.graphql_url(server)
         hostile_gateway.create_invoice(server, hostile_load.NORMAL_AUTHORIZATION)
@@ -123,5 +124,5 @@ def run(
         hostile=hostile,
         hostile_s=elapsed,
         log=log,
-        code=code,
+        code=version,
     )

@@ -130,7 +130,8 @@ class DocumentCache(SchemaExtension):
         # would otherwise parse the document a second time to find the same error.
         limits = self._documents.limits
         self._tokens = check_text(query, limits)
-        return parse(without_comment_text(query), max_tokens=limits.max_tokens)
+        # Comments are not tokens here, as they are not for `check_text`.
+        return parse(without_comment_text(query), max_lexical_tokens=limits.max_tokens)
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context

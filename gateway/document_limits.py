@@ -6,7 +6,8 @@ checked from the cheapest signal up, and a document over any of them is refused 
 parsed:
 
 1. its size in bytes (`max_query_bytes`), before anything else;
-2. its tokens, counted by one regular expression that runs in C (`max_tokens`);
+2. its tokens and comments, counted by one regular expression that runs in C
+   (`max_tokens`);
 3. in one pass over those tokens: aliases (`max_aliases`), directives (`max_directives`),
    nesting (`max_depth`) with fragments followed and fragment chains bounded (validation
    and execution recurse once per level), fields no type has, and the same field or
@@ -31,23 +32,20 @@ CODE = "GRAPHQL_VALIDATION_FAILED"
 MAX_REPEATS = 5
 MAX_UNKNOWN_FIELDS = 3
 
-# GraphQL's lexical grammar, reduced to what counting needs: each match is one token, with
-# the ignored text before it (whitespace, commas, the BOM, comments) skipped in the same
-# match, so counting runs entirely in C. Strings are matched by runs, not per character.
-_TOKEN = (
-    r"(?:[\s,\ufeff]+|#[^\r\n]*)*"
-    r'(?:"""(?:[^"\\]+|\\"""|\\|"(?!""))*(?:"""|$)'
-    r'|"(?:[^"\\\r\n]+|\\.)*"?'
-    r"|\.\.\.|[_A-Za-z][_0-9A-Za-z]*|-?[0-9][0-9A-Za-z.+-]*|[^\s,\ufeff#])"
-)
-_TOKENS = re.compile(_TOKEN, re.DOTALL)
-# The same, capturing each token's text for the structural pass.
-_TOKEN_TEXT = re.compile(_TOKEN.replace("*(?:", "*((?:", 1) + ")", re.DOTALL)
-# A string (kept as it is) or a comment (its text dropped), for `without_comment_text`.
-_STRING_OR_COMMENT = re.compile(
-    r'("""(?:[^"\\]+|\\"""|\\|"(?!""))*(?:"""|$)|"(?:[^"\\\r\n]+|\\.)*"?)|#[^\r\n]*',
+# GraphQL's lexical grammar, reduced to what counting needs. Every position matches one
+# alternative, so the scan never fails and restarts (which on a long run of trailing
+# whitespace cost time exponential, then quadratic, in its length): a run of ignored text
+# (whitespace, commas, the BOM, comments) is one match with no group, a token one match
+# with its text in the group. Quantifiers are possessive and the ignored run atomic, so
+# nothing is ever retried. Strings are matched by runs, not per character.
+_STRING = r'"""(?:[^"\\]++|\\"""|\\|"(?!""))*+(?:"""|$)|"(?:[^"\\\r\n]++|\\.)*+"?'
+_LEXEME = re.compile(
+    r"(?>(?:[\s,\ufeff]++|#[^\r\n]*+)+)"
+    r"|(" + _STRING + r"|\.\.\.|[_A-Za-z][_0-9A-Za-z]*+|-?[0-9][0-9A-Za-z.+-]*+|.)",
     re.DOTALL,
 )
+# A string (kept as it is) or a comment (its text dropped), for `without_comment_text`.
+_STRING_OR_COMMENT = re.compile(r"(" + _STRING + r")|#[^\r\n]*+", re.DOTALL)
 _INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 _OPERATION_KEYWORDS = frozenset({"query", "mutation", "subscription", "fragment"})
 
@@ -80,13 +78,17 @@ def check_text(query: str, limits: DocumentLimits) -> int:
         )
     if limits.max_tokens is not None:
         # Counting stops one past the limit, so a hostile document costs no more to refuse
-        # than one at the limit costs to accept.
-        counted = sum(1 for _ in itertools.islice(_TOKENS.finditer(query), limits.max_tokens + 1))
-        if counted > limits.max_tokens:
+        # than one at the limit costs to accept. Ignored runs and tokens alternate, so
+        # twice as many matches always show one token past the limit.
+        # Comments count too, bounded from above by the `#` characters (C's count): they cost
+        # the parser as tokens do, and the limit bounds what stripping them costs.
+        lexemes = itertools.islice(_LEXEME.finditer(query), 2 * limits.max_tokens + 3)
+        counted = sum(1 for lexeme in lexemes if lexeme.group(1) is not None)
+        if counted + query.count("#") > limits.max_tokens:
             raise DocumentRefused(
                 f"The query has too many tokens (the limit is {limits.max_tokens})."
             )
-    tokens = _TOKEN_TEXT.findall(query)
+    tokens = [token for token in _LEXEME.findall(query) if token]
     if limits.max_directives is not None and tokens.count("@") > limits.max_directives:
         raise DocumentRefused(
             f"The query has too many directives (the limit is {limits.max_directives})."

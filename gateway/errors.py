@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from graphql import GraphQLError, GraphQLSyntaxError
 
@@ -12,6 +13,13 @@ from gateway.upstream.errors import GatewayError
 logger = logging.getLogger("gateway.errors")
 
 INTERNAL_MESSAGE = "Internal server error."
+
+# graphql-core's variable coercion errors, as opposed to validation rules about variables
+# ("Variable '$v' is never used", "... is not defined", "... used in position expecting").
+_VARIABLE_VALUE = re.compile(
+    r"Variable '\$\w+' (?:has (?:an )?invalid value|got invalid value|of required type|"
+    r"of non-null type|is required and was not provided)"
+)
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -34,8 +42,9 @@ def error_code(error: GraphQLError) -> str:
     if isinstance(error, GraphQLSyntaxError):
         return "GRAPHQL_PARSE_FAILED"
     if error.path is None:
-        # Before execution: validation, or a variable that does not fit its type.
-        if error.message.startswith("Variable "):
+        # Before execution: validation, or variables that do not fit their types (worded
+        # and coded by gateway.input_errors; graphql-core's own wording is the fallback).
+        if _VARIABLE_VALUE.match(error.message):
             return "BAD_USER_INPUT"
         return "GRAPHQL_VALIDATION_FAILED"
     return "INTERNAL_SERVER_ERROR"

@@ -33,6 +33,7 @@ from graphql.pyutils import inspect
 from graphql.utilities import type_from_ast
 
 GENERIC_REASON = "The value does not fit the type."
+BAD_USER_INPUT = "BAD_USER_INPUT"
 # Values this short cannot carry a secret, and would match ordinary words of a message.
 _SHORTEST_CHECKED = 4
 
@@ -130,7 +131,7 @@ def variable_errors(
         ) -> None:
             if len(errors) < max_errors:
                 message = _variable_message(name, path, error.message, value, declared, inputs)
-                errors.append(GraphQLError(message, node))
+                errors.append(GraphQLError(message, node, extensions={"code": BAD_USER_INPUT}))
 
         validate_input_value(value, type_, on_error, hide_suggestions)
     return errors

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from gateway.scalars import UploadedFile
@@ -179,28 +180,41 @@ async def parse_multipart(
     request: Request, *, max_batch_size: int, max_upload_bytes: int
 ) -> ParsedRequest:
     """`operations` (JSON), `map` (file key -> variable paths) and the files themselves."""
-    async with request.form(max_files=100, max_fields=100) as form:
-        operations_text = form.get("operations")
-        map_text = form.get("map")
-        if not isinstance(operations_text, str) or not isinstance(map_text, str):
-            raise RequestError("A multipart request needs `operations` and `map` fields.")
-        parsed = parse_json_body(operations_text.encode(), max_batch_size=max_batch_size)
-        try:
-            files_map = decode_json(map_text)
-        except ValueError:
-            raise RequestError("The `map` field must be JSON.") from None
-        if not isinstance(files_map, dict):
-            raise RequestError("The `map` field must map file keys to variable paths.")
-        for key, paths in files_map.items():
-            upload = form.get(key)
-            if not isinstance(upload, UploadFile):
-                raise RequestError(f"The file `{key}` named in `map` is missing.")
-            if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
-                raise RequestError(f"`map` must give a list of paths for `{key}`.")
-            uploaded = await _read_upload(upload, max_bytes=max_upload_bytes)
-            parsed.uploads.append(uploaded)
-            for path in paths:
-                _place(parsed, path, uploaded)
+    try:
+        async with request.form(max_files=100, max_fields=100) as form:
+            return await _from_form(
+                form, max_batch_size=max_batch_size, max_upload_bytes=max_upload_bytes
+            )
+    except HTTPException as error:
+        # Starlette's form parser says "400: Invalid multipart data" (or too many parts) this
+        # way; it is the client's mistake, answered like the others.
+        raise RequestError(f"The multipart body cannot be read: {error.detail}") from None
+
+
+async def _from_form(
+    form: FormData, *, max_batch_size: int, max_upload_bytes: int
+) -> ParsedRequest:
+    operations_text = form.get("operations")
+    map_text = form.get("map")
+    if not isinstance(operations_text, str) or not isinstance(map_text, str):
+        raise RequestError("A multipart request needs `operations` and `map` fields.")
+    parsed = parse_json_body(operations_text.encode(), max_batch_size=max_batch_size)
+    try:
+        files_map = decode_json(map_text)
+    except ValueError:
+        raise RequestError("The `map` field must be JSON.") from None
+    if not isinstance(files_map, dict):
+        raise RequestError("The `map` field must map file keys to variable paths.")
+    for key, paths in files_map.items():
+        upload = form.get(key)
+        if not isinstance(upload, UploadFile):
+            raise RequestError(f"The file `{key}` named in `map` is missing.")
+        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            raise RequestError(f"`map` must give a list of paths for `{key}`.")
+        uploaded = await _read_upload(upload, max_bytes=max_upload_bytes)
+        parsed.uploads.append(uploaded)
+        for path in paths:
+            _place(parsed, path, uploaded)
     return parsed
 
 

@@ -30,7 +30,7 @@ from graphql import (
     get_named_type,
     is_leaf_type,
 )
-from hypothesis import HealthCheck, Phase, event, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import from_schema, nodes
 from hypothesis_graphql.strategies import Mode
@@ -552,14 +552,7 @@ def test_random_bytes_as_a_body(client: TestClient, body: bytes, content_type: s
     check_answer(response)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gateway bug: a malformed multipart body (no boundary, or bytes that are not "
-    "multipart) is a 500 INTERNAL_SERVER_ERROR with a traceback logged at ERROR: Starlette's "
-    "HTTPException(400) from request.form() reaches GraphQLEndpoint's catch-all",
-)
-# While it fails, shrinking the failure would only repeat it: stop at the first.
-@settings(HOSTILE, max_examples=20, phases=[Phase.explicit, Phase.generate])
+@settings(HOSTILE, max_examples=20)
 @given(
     body=st.binary(max_size=1024),
     content_type=st.sampled_from(

@@ -157,3 +157,10 @@ def test_scrub_cuts_the_value_where_each_template_puts_it(
     assert "secret" not in result
     if scrubbed is not None:
         assert result == scrubbed
+
+
+def test_validation_errors_about_variables_are_validation_errors() -> None:
+    query = "query Unused($v: ID) { __typename }"
+    error = only_error(query, {"v": SECRET})
+    assert error["message"] == "Variable '$v' is never used in operation 'Unused'."
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"

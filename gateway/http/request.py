@@ -66,7 +66,7 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 JSON_TOO_DEEP = "JSON_TOO_DEEP"
 
 
-def decode_json(data: bytes | str) -> Any:
+def decode_json(data: bytes | str, *, name: str = "") -> Any:
     """Parse a JSON request part; `ValueError` (bad UTF-8 included) for anything else, and
     `RequestError` for JSON Python cannot hold (nested past the recursion limit, or with a
     string that is not text)."""
@@ -75,7 +75,7 @@ def decode_json(data: bytes | str) -> Any:
         value = _DECODER.decode(text)
     except RecursionError:
         raise RequestError("The JSON is nested too deeply.", code=JSON_TOO_DEEP) from None
-    if _SURROGATE_ESCAPE.search(text) and (path := _lone_surrogate(value)) is not None:
+    if _SURROGATE_ESCAPE.search(text) and (path := _lone_surrogate(value, name)) is not None:
         # Valid JSON, but not text: it cannot be written to the upstream or back.
         raise RequestError(
             f"The JSON holds a lone UTF-16 surrogate in `{path}`, which is not a character."
@@ -83,9 +83,9 @@ def decode_json(data: bytes | str) -> Any:
     return value
 
 
-def _lone_surrogate(value: Any) -> str | None:
+def _lone_surrogate(value: Any, root: str) -> str | None:
     """The path to the first string (or key) that is not valid Unicode text, if any."""
-    pending: list[tuple[str, Any]] = [("", value)]
+    pending: list[tuple[str, Any]] = [(root, value)]
     while pending:
         path, item = pending.pop()
         if isinstance(item, str):
@@ -135,7 +135,7 @@ def _json_parameter(value: str | None, name: str) -> Any:
     if value is None or value == "":
         return None
     try:
-        return decode_json(value)
+        return decode_json(value, name=name)
     except ValueError:
         raise RequestError(f"The `{name}` parameter must be JSON.") from None
 

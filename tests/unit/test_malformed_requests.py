@@ -104,6 +104,7 @@ def test_a_lone_surrogate_in_a_get_query_is_refused() -> None:
         )
     assert response.status_code == 400
     assert code_of(response.json()) == "BAD_REQUEST"
+    assert "`variables.a`" in response.text
 
 
 def test_a_chain_of_a_thousand_fragments_is_a_validation_error() -> None:

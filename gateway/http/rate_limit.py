@@ -1,4 +1,5 @@
-"""Per-client rate limits on /graphql: one hit per HTTP request, 429 past the limit.
+"""Per-client rate limits on /graphql: one hit per HTTP request (and more for a document the
+gateway had not seen, by its size), 429 past the limit.
 
 A client is its credentials (a SHA-256 of the Authorization it sends, when that is what goes
 upstream) or, without them, its address (`scope["client"]`, which `ProxyHeadersMiddleware`
@@ -31,6 +32,7 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway.document_cache import measured_work
 from gateway.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
 from gateway.rate_limit_storage import BoundedMemoryStorage, SharedRedisStorage
 from gateway.settings import Settings
@@ -100,6 +102,22 @@ class RateLimiter:
             self._failing = False
         return wait
 
+    async def charge(self, key: str, cost: int) -> None:
+        """Spend `cost` more of `key`'s budget, as far as it goes, for work already done.
+
+        A request is allowed before its cost is known; once it is, the rest is taken from the
+        budget, down to nothing, so the client's next requests wait for it.
+        """
+        if cost < 1 or (self._failing and time.monotonic() < self._skip_until):
+            return
+        try:
+            for item in self._limits:
+                stats = await self._strategy.get_window_stats(item, key)
+                if stats.remaining > 0:
+                    await self._strategy.hit(item, key, cost=min(cost, stats.remaining))
+        except StorageError:
+            return  # the next `retry_after` notices and says so
+
     async def _spend(self, key: str) -> int | None:
         # In turn, stopping at the first limit that refuses: a refused request spends nothing
         # of that limit's budget, nor of the ones after it.
@@ -127,6 +145,10 @@ def rate_limiter_for(settings: Settings) -> RateLimiter | None:
 
 # How long a refusal is held before it is sent (at most the Retry-After itself).
 REFUSAL_PAUSE = 1.0
+# Tokens of a new document that cost as much of the budget as one more request: about 1 ms
+# of parse and validation (a documented createInvoice, 130 tokens, costs 5 more the first
+# time; a hostile 1000-token document 40).
+TOKENS_PER_REQUEST = 25
 
 
 class RateLimited:
@@ -145,11 +167,16 @@ class RateLimited:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        wait = await self._limiter.retry_after(
-            client_key(scope, by_credentials=self._by_credentials)
-        )
+        key = client_key(scope, by_credentials=self._by_credentials)
+        wait = await self._limiter.retry_after(key)
         if wait is None:
-            await self.app(scope, receive, send)
+            with measured_work() as work:
+                await self.app(scope, receive, send)
+            # A document the gateway had not seen costs one more request per
+            # TOKENS_PER_REQUEST of its tokens: otherwise a client within its request budget
+            # could spend the process's CPU on new costly documents (40 ms each near the
+            # token limit) and no request count would stop it. Cached documents cost nothing.
+            await self._limiter.charge(key, work.tokens // TOKENS_PER_REQUEST)
             return
         # A client that honours Retry-After loses nothing by the pause; one that retries at
         # once, as fast as its refusals come back, is slowed to one try per pause, so its

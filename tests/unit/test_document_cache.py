@@ -142,3 +142,15 @@ async def test_planned_execution_keeps_its_plans_in_the_documents_entry() -> Non
     compiled = compiled_for(cached)
     assert compiled is not None
     assert any(key[0] == "prepared" for key in compiled)
+
+
+async def test_a_new_documents_tokens_are_measured_and_a_cached_one_costs_none() -> None:
+    schema = build_schema()
+    query = "{ __typename }"
+    costs = []
+    for _ in range(2):
+        with document_cache.measured_work() as work:
+            result = await schema.execute(query, context_value=context())
+        assert result.errors is None
+        costs.append(work.tokens)
+    assert costs == [3, 0]

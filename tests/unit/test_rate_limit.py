@@ -226,6 +226,46 @@ async def test_a_refusal_is_held_for_the_pause_before_it_is_sent(
     assert events == ["served", ("pause", rate_limit.REFUSAL_PAUSE), 429, "body"]
 
 
+async def test_a_new_documents_work_is_charged_to_the_client(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gateway import document_cache
+
+    async def no_pause(seconds: float) -> None:
+        return None
+
+    statuses: list[int] = []
+
+    async def costly(scope: Scope, receive: Receive, send: Send) -> None:
+        # What the document cache records for a new document of 250 tokens.
+        work = document_cache._work.get()
+        assert work is not None
+        work.tokens += 10 * rate_limit.TOKENS_PER_REQUEST
+        statuses.append(200)
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    async def receive() -> Message:
+        raise AssertionError("nothing is read here")
+
+    monkeypatch.setattr(rate_limit.asyncio, "sleep", no_pause)
+    app = RateLimited(costly, limiter("12/day"), by_credentials=True)
+    for _ in range(3):
+        await app(scope(), receive, send)
+    # 1 + 10 for the first, 1 (and what is left, 0) for the second, the third refused.
+    assert statuses == [200, 200, 429]
+
+
+async def test_a_charge_takes_what_is_left_and_never_more() -> None:
+    budget = limiter("5/day")
+    assert await budget.retry_after("k") is None
+    await budget.charge("k", 100)
+    assert await budget.retry_after("k") is not None
+    assert await budget.retry_after("other") is None  # nobody else pays for it
+
+
 # --- the stores -----------------------------------------------------------------------------
 
 

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from graphql import GraphQLError
 
 CODE = "GRAPHQL_VALIDATION_FAILED"
+INPUT_TOO_LARGE = "INPUT_TOO_LARGE"
+CONTENT_FIELD = "content"
 
 # How often one response name (or one fragment) may be selected in one selection set,
 # inline fragments included. Fragments that merge overlapping fields stay well below it.
@@ -57,6 +59,11 @@ class DocumentLimits:
     max_aliases: int | None = None
     max_depth: int | None = None
     max_directives: int | None = None
+    # Longest string literal, and the longest for an input field named `content` (an
+    # attachment's Base64): graphql-core's lexer reads a string a character at a time in
+    # Python (17 ms for 30 KB), so one that the input limits refuse anyway is refused unread.
+    max_string_length: int | None = None
+    max_content_length: int | None = None
     # Every field name of the schema's object and interface types: a document selecting
     # more than `MAX_UNKNOWN_FIELDS` others is refused unparsed. A typo or two still goes to
     # validation, which names the field and suggests the right one.
@@ -66,8 +73,8 @@ class DocumentLimits:
 class DocumentRefused(GraphQLError):
     """A document over one of the limits; its message says which, never what it held."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, extensions={"code": CODE})
+    def __init__(self, message: str, *, code: str = CODE) -> None:
+        super().__init__(message, extensions={"code": code})
 
 
 def check_text(query: str, limits: DocumentLimits) -> int:
@@ -147,6 +154,8 @@ def _check_structure(tokens: list[str], limits: DocumentLimits) -> None:
     previous = ""
     before_previous = ""
     for index, token in enumerate(tokens):
+        if token[0] == '"' and limits.max_string_length is not None:
+            _check_string(tokens, index, limits)
         if token == "(":
             parens += 1
         elif token == ")":
@@ -228,6 +237,16 @@ def _check_structure(tokens: list[str], limits: DocumentLimits) -> None:
         before_previous, previous = previous, token
     if limits.max_depth is not None:
         _check_through_fragments(operations, fragments, limits.max_depth)
+
+
+def _check_string(tokens: list[str], index: int, limits: DocumentLimits) -> None:
+    token = tokens[index]
+    quotes = 6 if token.startswith('"""') else 2
+    limit = limits.max_string_length
+    if index >= 2 and tokens[index - 1] == ":" and tokens[index - 2] == CONTENT_FIELD:
+        limit = limits.max_content_length
+    if limit is not None and len(token) - quotes > limit:
+        raise DocumentRefused(f"A string is longer than {limit} characters.", code=INPUT_TOO_LARGE)
 
 
 def _check_through_fragments(

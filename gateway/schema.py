@@ -87,6 +87,8 @@ def build_schema(
             max_aliases=max_aliases,
             max_depth=max_depth,
             max_directives=max_directives,
+            max_string_length=None if input_limits is None else input_limits.max_string_length,
+            max_content_length=None if input_limits is None else input_limits.max_content_length,
         ),
         rules=rules,
         hide_suggestions=not field_suggestions,

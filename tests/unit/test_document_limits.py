@@ -19,6 +19,8 @@ LIMITS = DocumentLimits(
     max_aliases=15,
     max_depth=12,
     max_directives=50,
+    max_string_length=100,
+    max_content_length=1000,
     known_fields=frozenset({"__typename", "invoice", "id", "state", "receivables", "on"}),
 )
 UNBOUNDED = DocumentLimits()
@@ -45,6 +47,9 @@ def test_the_documented_operations_pass_with_their_token_count(query: str) -> No
         ("{ " + "invoice { " * 13 + "id" + " }" * 13 + " }", "nested too deeply"),
         ("{ " + "__typename " * (MAX_REPEATS + 1) + "}", "same field or fragment"),
         ("{ id " + "@skip(if: false) " * 51 + "}", "too many directives (the limit is 50)"),
+        ('{ invoice(id: "' + "x" * 101 + '") { id } }', "A string is longer than 100"),
+        ('{ invoice(id: """' + "x" * 101 + '""") { id } }', "A string is longer than 100"),
+        ('{ invoice(a: {content: "' + "x" * 1001 + '"}) { id } }', "longer than 1000"),
         ("{ " + "... on Query { __typename } " * (MAX_REPEATS + 1) + "}", "same field"),
         ("{ " + "...F " * (MAX_REPEATS + 1) + "} fragment F on Query { id }", "same field"),
         ("{ " + " ".join(f"f{i}" for i in range(MAX_UNKNOWN_FIELDS + 1)) + " }", "no type"),
@@ -54,7 +59,8 @@ def test_a_document_over_a_limit_is_refused_with_the_reason(query: str, reason: 
     with pytest.raises(DocumentRefused) as refused:
         check_text(query, LIMITS)
     assert reason in refused.value.message
-    assert refused.value.extensions == {"code": "GRAPHQL_VALIDATION_FAILED"}
+    code = "INPUT_TOO_LARGE" if "longer than" in reason else "GRAPHQL_VALIDATION_FAILED"
+    assert refused.value.extensions == {"code": code}
 
 
 @pytest.mark.parametrize(
@@ -71,6 +77,7 @@ def test_a_document_over_a_limit_is_refused_with_the_reason(query: str, reason: 
         "{ " + " ".join(f"a{i}: invoice {{ id id }}" for i in range(MAX_REPEATS + 2)) + " }",
         "{ invoice { id } } " + "# comment\n" * 900,
         "{ a b c }",  # a few unknown fields are left to validation, which suggests names
+        '{ invoice(a: {content: "' + "x" * 900 + '"}) { id } }',  # an attachment's content
     ],
 )
 def test_what_only_looks_costly_passes(query: str) -> None:

@@ -106,8 +106,15 @@ def test_oversized_literals_are_validation_errors(gateway: Gateway) -> None:
     status, result = post(gateway, document)
     assert gateway.sent == []
     assert status == 400
+    # The string is refused from the text, before parsing (gateway.document_limits); the
+    # list only validation can see, so the first refusal is the one reported.
     assert [(e["message"], e["extensions"]["code"]) for e in result["errors"]] == [
         ("A string is longer than 20 characters.", "INPUT_TOO_LARGE"),
+    ]
+    status, result = post(gateway, document.replace("d" * 21, "d"))
+    assert gateway.sent == []
+    assert status == 400
+    assert [(e["message"], e["extensions"]["code"]) for e in result["errors"]] == [
         ("A list has more than 3 items.", "INPUT_TOO_LARGE"),
     ]
 

@@ -48,6 +48,9 @@ _LEXEME = re.compile(
 )
 # A string (kept as it is) or a comment (its text dropped), for `without_comment_text`.
 _STRING_OR_COMMENT = re.compile(r"(" + _STRING + r")|#[^\r\n]*+", re.DOTALL)
+# Below this many characters per allowed token a text is short enough to tokenise whole at
+# once (at most a few ms however it is made up); above, tokens are counted first.
+_SHORT = 8
 _INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 _OPERATION_KEYWORDS = frozenset({"query", "mutation", "subscription", "fragment"})
 
@@ -83,19 +86,13 @@ def check_text(query: str, limits: DocumentLimits) -> int:
         raise DocumentRefused(
             f"The query is too long (the limit is {limits.max_query_bytes} bytes)."
         )
+    if limits.max_tokens is not None and len(query) > _SHORT * limits.max_tokens:
+        tokens = _first_tokens(query, limits.max_tokens)
+    else:
+        # `findall` yields '' for each ignored run; all of it runs in C.
+        tokens = list(filter(None, _LEXEME.findall(query)))
     if limits.max_tokens is not None:
-        # Counting stops one past the limit, so a hostile document costs no more to refuse
-        # than one at the limit costs to accept. Ignored runs and tokens alternate, so
-        # twice as many matches always show one token past the limit.
-        # Comments count too, bounded from above by the `#` characters (C's count): they cost
-        # the parser as tokens do, and the limit bounds what stripping them costs.
-        lexemes = itertools.islice(_LEXEME.finditer(query), 2 * limits.max_tokens + 3)
-        counted = sum(1 for lexeme in lexemes if lexeme.group(1) is not None)
-        if counted + query.count("#") > limits.max_tokens:
-            raise DocumentRefused(
-                f"The query has too many tokens (the limit is {limits.max_tokens})."
-            )
-    tokens = [token for token in _LEXEME.findall(query) if token]
+        _check_count(len(tokens), query, limits.max_tokens)
     if limits.max_directives is not None and tokens.count("@") > limits.max_directives:
         raise DocumentRefused(
             f"The query has too many directives (the limit is {limits.max_directives})."
@@ -108,6 +105,29 @@ def _byte_length(query: str) -> int:
     if query.isascii():  # the common case, checked in C without a copy
         return len(query)
     return len(query.encode("utf-8", "surrogatepass"))
+
+
+def _first_tokens(query: str, max_tokens: int) -> list[str]:
+    """The tokens of a long text, refusing it as soon as it shows more than `max_tokens`: a
+    hostile document costs no more to refuse than one at the limit costs to accept."""
+    # Ignored runs and tokens alternate, so this many lexemes hold one token too many.
+    cap = 2 * max_tokens + 3
+    tokens: list[str] = []
+    seen = 0
+    for lexeme in itertools.islice(_LEXEME.finditer(query), cap):
+        seen += 1
+        if (token := lexeme.group(1)) is not None:
+            tokens.append(token)
+    if seen == cap:
+        raise DocumentRefused(f"The query has too many tokens (the limit is {max_tokens}).")
+    return tokens
+
+
+def _check_count(tokens: int, query: str, max_tokens: int) -> None:
+    # Comments count too, bounded from above by the `#` characters (C's count): they cost
+    # the parser as tokens do, and the limit bounds what stripping them costs.
+    if tokens + query.count("#") > max_tokens:
+        raise DocumentRefused(f"The query has too many tokens (the limit is {max_tokens}).")
 
 
 def without_comment_text(query: str) -> str:

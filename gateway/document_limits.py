@@ -33,6 +33,9 @@ CONTENT_FIELD = "content"
 # inline fragments included. Fragments that merge overlapping fields stay well below it.
 MAX_REPEATS = 5
 MAX_UNKNOWN_FIELDS = 3
+# Longest name (field, alias, argument, fragment, variable, operation): validation errors
+# quote names, so a 30 KB one would come back in the answer.
+MAX_NAME_LENGTH = 128
 
 # GraphQL's lexical grammar, reduced to what counting needs. Every position matches one
 # alternative, so the scan never fails and restarts (which on a long run of trailing
@@ -176,6 +179,8 @@ def _check_structure(tokens: list[str], limits: DocumentLimits) -> None:
     for index, token in enumerate(tokens):
         if token[0] == '"' and limits.max_string_length is not None:
             _check_string(tokens, index, limits)
+        elif len(token) > MAX_NAME_LENGTH and (token[0].isalpha() or token[0] == "_"):
+            raise DocumentRefused(f"A name is longer than {MAX_NAME_LENGTH} characters.")
         if token == "(":
             parens += 1
         elif token == ")":

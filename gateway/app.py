@@ -196,6 +196,7 @@ def create_app(
             max_request_bytes=settings.max_request_bytes,
             max_upload_bytes=settings.max_upload_bytes,
             max_batch_size=settings.max_batch_size,
+            body_timeout=settings.body_timeout,
             allowed_origins=frozenset(settings.cors_origins),
             upstream_authorization=settings.upstream_authorization(),
             playground=_playground if settings.graphiql else None,

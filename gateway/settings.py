@@ -151,6 +151,12 @@ class Settings(BaseSettings):
         description="Seconds a client has to send a whole request head before the connection "
         "is closed (slow-header clients).",
     )
+    body_timeout: float = Field(
+        30.0,
+        gt=0,
+        description="Seconds a client has to send a whole request body once it has begun "
+        "(slow-body clients): 408 past it.",
+    )
     keepalive_timeout: float = Field(
         5.0, gt=0, description="Seconds an idle keep-alive connection is kept open."
     )

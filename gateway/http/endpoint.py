@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -55,6 +56,8 @@ class EndpointOptions:
     max_request_bytes: int
     max_upload_bytes: int
     max_batch_size: int
+    # Seconds the whole request body may take to arrive; `None`: no deadline.
+    body_timeout: float | None = None
     allowed_origins: Collection[str] = ()
     # The deployment's Authorization for the upstream; `None` forwards each client's own.
     upstream_authorization: str | None = None
@@ -103,11 +106,31 @@ class GraphQLEndpoint:
 
     def _limited(self, scope: Scope, receive: Receive) -> Receive:
         limit = self._options.max_request_bytes
+        timeout = self._options.body_timeout
         received = 0
+        complete = False
+        deadline: float | None = None
 
         async def limited() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, complete, deadline
+            if complete or timeout is None:
+                message = await receive()
+            else:
+                # A body trickled a byte at a time would hold the connection and this task
+                # for ever: the whole body must arrive within the timeout of the first read.
+                if deadline is None:
+                    deadline = asyncio.get_running_loop().time() + timeout
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        message = await receive()
+                except TimeoutError:
+                    raise RequestError(
+                        f"The request body did not arrive within {timeout:g} seconds.",
+                        status=408,
+                        code="REQUEST_TIMEOUT",
+                        headers={"Connection": "close"},
+                    ) from None
+                complete = not message.get("more_body", False)
             received += len(message.get("body", b""))
             if received > limit:
                 raise RequestError(

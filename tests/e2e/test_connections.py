@@ -299,3 +299,33 @@ def test_worker_processes_get_the_protections(redis_url: str) -> None:
             with connect_once_listening(process.url) as sock:
                 sock.sendall(PARTIAL_HEAD)
                 assert_refused(read_to_close(sock), 408, "REQUEST_TIMEOUT")
+
+
+def test_a_body_that_trickles_in_is_answered_408_once_its_deadline_passes() -> None:
+    body = json.dumps(TYPENAME).encode()
+    head = (
+        b"POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+    )
+    with gateway(body_timeout=0.5) as url, connect(url) as sock:
+        sock.sendall(head + body[:5])  # the rest never comes
+        answer = parse(read_to_close(sock))  # answered, then closed
+    assert answer.status == 408
+    assert answer.headers["connection"] == "close"
+    (error,) = answer.json()["errors"]
+    assert error["extensions"]["code"] == "REQUEST_TIMEOUT"
+    assert "did not arrive within 0.5 seconds" in error["message"]
+
+
+def test_a_body_that_arrives_in_pieces_within_its_deadline_is_served() -> None:
+    body = json.dumps(TYPENAME).encode()
+    head = (
+        b"POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+    )
+    with gateway(body_timeout=FOR_EVER) as url, connect(url) as sock:
+        sock.sendall(head + body[:5])
+        sock.sendall(body[5:])
+        answer = read_response(sock)
+    assert answer.status == 200
+    assert answer.json() == {"data": {"__typename": "Query"}}

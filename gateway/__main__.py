@@ -17,9 +17,10 @@ from pathlib import Path
 import uvicorn
 from starlette.applications import Starlette
 
+from gateway.errors import SettingsError
 from gateway.http.server import server_options
 from gateway.logs import configure_logging
-from gateway.settings import SettingsError, load_settings
+from gateway.settings import load_settings
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
 

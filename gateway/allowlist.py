@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Literal
 
 from gateway import persisted_queries, trusted_documents
-from gateway.http.request import GraphQLRequest, RequestError
-from gateway.persisted_queries import PersistedQueryNotFound, PersistedQueryStore
+from gateway.errors import MalformedRequest, PersistedQueryNotFound
+from gateway.http.request import GraphQLRequest
+from gateway.persisted_queries import PersistedQueryStore
 from gateway.trusted_documents import TrustedDocuments, plain_hash, sha256_hex
 
-logger = logging.getLogger("gateway.trusted_documents")
+logger = logging.getLogger(__name__)
 
 NOT_IN_LIST_CODE = "PERSISTED_QUERY_NOT_IN_LIST"
 NOT_IN_LIST_MESSAGE = (
@@ -56,7 +57,7 @@ class Allowlist:
     async def resolve(self, operation: GraphQLRequest, store: PersistedQueryStore) -> str | None:
         """The query text to run, like `persisted_queries.resolve`, with the list applied.
 
-        Raises `PersistedQueryNotFound` for a hash nothing knows, and `RequestError` for a
+        Raises `PersistedQueryNotFound` for a hash nothing knows, and `MalformedRequest` for a
         refused document, a hash that does not match the text, or a malformed `documentId`.
         """
         if operation.document_id is not None:
@@ -79,7 +80,7 @@ class Allowlist:
         if self._documents.lists(text_hash):
             return operation.query
         if self._enforce:
-            raise RequestError(NOT_IN_LIST_MESSAGE, code=NOT_IN_LIST_CODE)
+            raise MalformedRequest(NOT_IN_LIST_MESSAGE, code=NOT_IN_LIST_CODE)
         query = await persisted_queries.resolve(operation, store)
         _log_unlisted(text_hash, operation)
         return query
@@ -87,13 +88,13 @@ class Allowlist:
     def _by_id(self, operation: GraphQLRequest) -> str:
         assert operation.document_id is not None
         if operation.query is not None or "persistedQuery" in (operation.extensions or {}):
-            raise RequestError(
+            raise MalformedRequest(
                 "Send a trusted document's `documentId` alone, without `query` or a "
                 "`persistedQuery` extension."
             )
         sha256_hash = plain_hash(operation.document_id.lower())
         if sha256_hash is None:
-            raise RequestError(
+            raise MalformedRequest(
                 "The `documentId` must be `sha256:` followed by 64 hexadecimal digits."
             )
         listed = self._documents.get(sha256_hash)

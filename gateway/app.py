@@ -18,11 +18,12 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gateway import sandbox
 from gateway.allowlist import Allowlist
+from gateway.errors import IdempotencyStoreUnavailable, ManifestError, SettingsError, UpstreamError
 from gateway.gc_tuning import frozen_startup_objects
 from gateway.http.endpoint import EndpointOptions, GraphQLEndpoint
 from gateway.http.headers import HeaderLimitsMiddleware
 from gateway.http.rate_limit import RateLimited, rate_limiter_for
-from gateway.idempotency import IdempotencyStore, IdempotencyStoreUnavailable
+from gateway.idempotency import IdempotencyStore
 from gateway.idempotency.memory import MemoryIdempotencyStore
 from gateway.idempotency.redis import RedisIdempotencyStore
 from gateway.input_limits import InputLimits
@@ -30,11 +31,9 @@ from gateway.logs import RequestIdMiddleware
 from gateway.persisted_queries import MemoryPersistedQueryStore
 from gateway.playground import ASSETS_DIR, render_html
 from gateway.schema import build_schema
-from gateway.settings import Settings, SettingsError, load_settings
-from gateway.trusted_documents import ManifestError
+from gateway.settings import Settings, load_settings
 from gateway.upstream.breaker import CircuitBreaker
 from gateway.upstream.client import UpstreamClient
-from gateway.upstream.errors import UpstreamError
 from gateway.upstream.idempotent import IdempotentWrites
 from gateway.upstream.transport import AiohttpTransport
 

@@ -11,13 +11,10 @@ import hashlib
 from collections import OrderedDict
 from typing import Any, Protocol
 
-from gateway.http.request import GraphQLRequest, RequestError
+from gateway.errors import MalformedRequest, PersistedQueryNotFound
+from gateway.http.request import GraphQLRequest
 
 NOT_FOUND_MESSAGE = "PersistedQueryNotFound"
-
-
-class PersistedQueryNotFound(Exception):
-    """The hash is unknown; the client should send the query along with it."""
 
 
 class PersistedQueryStore(Protocol):
@@ -72,21 +69,21 @@ def requested_hash(operation: GraphQLRequest) -> str | None:
     if extension is None:
         return None
     if not isinstance(extension, dict) or extension.get("version") != 1:
-        raise RequestError(
+        raise MalformedRequest(
             "Unsupported persisted query: expected `{version: 1, sha256Hash}`.",
             code="PERSISTED_QUERY_NOT_SUPPORTED",
         )
     sha256_hash = extension.get("sha256Hash")
     if not isinstance(sha256_hash, str) or len(sha256_hash) != 64:
-        raise RequestError(
+        raise MalformedRequest(
             "The persisted query's `sha256Hash` must be 64 hexadecimal digits.",
             code="PERSISTED_QUERY_HASH_MISMATCH",
         )
     return sha256_hash.lower()
 
 
-def hash_mismatch() -> RequestError:
-    return RequestError(
+def hash_mismatch() -> MalformedRequest:
+    return MalformedRequest(
         "The persisted query's sha256Hash does not match the query.",
         code="PERSISTED_QUERY_HASH_MISMATCH",
     )
@@ -96,7 +93,7 @@ async def resolve(operation: GraphQLRequest, store: PersistedQueryStore) -> str 
     """The query text to run: from the request, or from the store for a hash-only request.
 
     Returns `None` for a request that has neither. Raises `PersistedQueryNotFound` for an
-    unknown hash and `RequestError` for a hash that does not match the query sent with it.
+    unknown hash and `MalformedRequest` for a hash that does not match the query sent with it.
     """
     if operation.document_id is not None:
         # Only the trusted documents (gateway.allowlist) are known by id.

@@ -16,7 +16,7 @@ from strawberry.types import ExecutionContext
 from gateway import input_conversion
 from gateway.document_cache import DocumentCache, Documents
 from gateway.document_limits import DocumentLimits
-from gateway.errors import is_unexpected
+from gateway.error_formatting import is_unexpected
 from gateway.execution import PlannedExecutionContext
 from gateway.input_limits import InputLimits, input_size_rule
 from gateway.operations.invoices import InvoiceMutations, InvoiceQueries
@@ -24,7 +24,7 @@ from gateway.operations.receivables import ReceivableMutations, ReceivableQuerie
 from gateway.scalars import SCALAR_MAP
 from gateway.types.base import resolve_field
 
-logger = logging.getLogger("gateway.errors")
+logger = logging.getLogger(__name__)
 
 DOCUMENT_CACHE_BYTES = 32 * 1024 * 1024
 

@@ -23,6 +23,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from gateway.errors import SettingsError
+
 # The embedded sandbox accepts any token; the gateway sends this one when it runs on it
 # with no token configured, so the default set-up works with no configuration at all.
 SANDBOX_TOKEN = "sandbox"
@@ -286,10 +288,6 @@ class Settings(BaseSettings):
         if self.embedded:
             return f"Token token={SANDBOX_TOKEN}"
         return None
-
-
-class SettingsError(Exception):
-    """The environment holds a value the gateway cannot use; the message names it."""
 
 
 def load_settings(**overrides: object) -> Settings:

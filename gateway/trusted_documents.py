@@ -23,16 +23,14 @@ from typing import Any
 
 from graphql import GraphQLSyntaxError, parse
 
+from gateway.errors import ManifestError
+
 APOLLO_FORMAT = "apollo-persisted-query-manifest"
 APOLLO_OPERATION_TYPES = frozenset({"query", "mutation", "subscription"})
 SHA256_PREFIX = "sha256:"
 _TYPES_TEXT = "one of " + ", ".join(sorted(APOLLO_OPERATION_TYPES))
 
 _HEX_SHA256 = re.compile(r"[0-9a-f]{64}")
-
-
-class ManifestError(Exception):
-    """The manifest cannot be used; the message names the file and the entry."""
 
 
 def sha256_hex(text: str) -> str:

@@ -28,24 +28,24 @@ from strawberry.types.graphql import OperationType
 from gateway import persisted_queries
 from gateway.allowlist import Allowlist
 from gateway.context import Context
-from gateway.errors import INTERNAL_MESSAGE, format_error
+from gateway.error_formatting import INTERNAL_MESSAGE, format_error
+from gateway.errors import MalformedRequest, PersistedQueryNotFound
 from gateway.http.csrf import is_forgery_risk
 from gateway.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
 from gateway.http.request import (
     JSON_TOO_DEEP,
     GraphQLRequest,
     ParsedRequest,
-    RequestError,
     parse_get,
     parse_json_body,
     parse_multipart,
 )
 from gateway.input_limits import InputLimits, oversized_variable
-from gateway.persisted_queries import PersistedQueryNotFound, PersistedQueryStore
+from gateway.persisted_queries import PersistedQueryStore
 from gateway.schema import GatewaySchema
 from gateway.upstream.client import UpstreamClient
 
-logger = logging.getLogger("gateway.errors")
+logger = logging.getLogger(__name__)
 
 QUERIES_ONLY = frozenset({OperationType.QUERY})
 QUERIES_AND_MUTATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
@@ -93,14 +93,14 @@ class GraphQLEndpoint:
             # Only a hostile input nests deep enough for this (every limit is far below it):
             # a client's mistake, answered as one, and logged without its content.
             logger.warning("request nested past the recursion limit; refused")
-            error = RequestError(
+            error = MalformedRequest(
                 "The request is nested too deeply.", status=400, code=JSON_TOO_DEEP
             )
             response = _error_response(error, JSON)
         except Exception:
             # Whatever went wrong, the client gets a GraphQL-shaped answer, not a traceback.
             logger.exception("unexpected error while serving /graphql")
-            error = RequestError(INTERNAL_MESSAGE, status=500, code="INTERNAL_SERVER_ERROR")
+            error = MalformedRequest(INTERNAL_MESSAGE, status=500, code="INTERNAL_SERVER_ERROR")
             response = _error_response(error, JSON)
         await response(scope, receive, send)
 
@@ -124,7 +124,7 @@ class GraphQLEndpoint:
                     async with asyncio.timeout_at(deadline):
                         message = await receive()
                 except TimeoutError:
-                    raise RequestError(
+                    raise MalformedRequest(
                         f"The request body did not arrive within {timeout:g} seconds.",
                         status=408,
                         code="REQUEST_TIMEOUT",
@@ -133,7 +133,7 @@ class GraphQLEndpoint:
                 complete = not message.get("more_body", False)
             received += len(message.get("body", b""))
             if received > limit:
-                raise RequestError(
+                raise MalformedRequest(
                     f"The request body exceeds {limit} bytes.",
                     status=413,
                     code="REQUEST_TOO_LARGE",
@@ -146,7 +146,7 @@ class GraphQLEndpoint:
         media_type = choose_media_type(request.headers.get("accept"))
         try:
             if request.method not in ("GET", "POST"):
-                raise RequestError(
+                raise MalformedRequest(
                     "GraphQL requests use GET (queries) or POST.",
                     status=405,
                     code="METHOD_NOT_ALLOWED",
@@ -156,7 +156,7 @@ class GraphQLEndpoint:
                 assert self._options.playground is not None
                 return HTMLResponse(self._options.playground())
             if media_type is None:
-                raise RequestError(
+                raise MalformedRequest(
                     f"Cannot answer in any type the Accept header allows; use {JSON} or "
                     f"{GRAPHQL_RESPONSE_JSON}.",
                     status=406,
@@ -168,7 +168,7 @@ class GraphQLEndpoint:
                 await self._run(operation, request, index=index)
                 for index, operation in enumerate(parsed.operations)
             ]
-        except RequestError as error:
+        except MalformedRequest as error:
             return _error_response(error, media_type or JSON)
         if parsed.batched:
             return _json_response([result.body for result in results], 200, media_type)
@@ -194,7 +194,7 @@ class GraphQLEndpoint:
             own_origin=own_origin,
             allowed_origins=self._options.allowed_origins,
         ):
-            raise RequestError(
+            raise MalformedRequest(
                 "This request has been blocked as a potential cross-site request forgery: "
                 "send it with `Content-Type: application/json`, or with a non-empty "
                 "`Apollo-Require-Preflight` header.",
@@ -209,7 +209,7 @@ class GraphQLEndpoint:
         content_type = content_type.strip().lower()
         charset = _charset(parameters)
         if charset not in (None, "utf-8", "utf8"):
-            raise RequestError(
+            raise MalformedRequest(
                 "Only UTF-8 request bodies are supported.",
                 status=415,
                 code="UNSUPPORTED_MEDIA_TYPE",
@@ -224,7 +224,7 @@ class GraphQLEndpoint:
                 max_batch_size=self._options.max_batch_size,
                 max_upload_bytes=self._options.max_upload_bytes,
             )
-        raise RequestError(
+        raise MalformedRequest(
             "POST requests must be `application/json` (or `multipart/form-data` for uploads).",
             status=415,
             code="UNSUPPORTED_MEDIA_TYPE",
@@ -249,7 +249,7 @@ class GraphQLEndpoint:
                 request_error=False,
             )
         if query is None:
-            raise RequestError("The request has no `query`.", code="BAD_REQUEST")
+            raise MalformedRequest("The request has no `query`.", code="BAD_REQUEST")
         if (limits := self._options.input_limits) is not None and (
             problem := oversized_variable(operation.variables, limits)
         ):
@@ -278,16 +278,16 @@ class GraphQLEndpoint:
                 ),
             )
         except InvalidOperationTypeError:
-            raise RequestError(
+            raise MalformedRequest(
                 "Only queries can be sent with GET; send mutations with POST.",
                 status=405,
                 code="METHOD_NOT_ALLOWED",
                 headers={"Allow": "POST"},
             ) from None
         except MissingQueryError:
-            raise RequestError("The request has no `query`.") from None
+            raise MalformedRequest("The request has no `query`.") from None
         except CannotGetOperationTypeError as error:
-            raise RequestError(f"Cannot run this document: {error}.") from None
+            raise MalformedRequest(f"Cannot run this document: {error}.") from None
         return _body(result)
 
 
@@ -318,7 +318,7 @@ def _json_response(body: object, status: int, media_type: str) -> Response:
     )
 
 
-def _error_response(error: RequestError, media_type: str) -> Response:
+def _error_response(error: MalformedRequest, media_type: str) -> Response:
     body = {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}
     response = _json_response(body, error.status, media_type)
     response.headers.update(error.headers)

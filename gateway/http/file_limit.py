@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import resource
 
-logger = logging.getLogger("gateway.server")
+logger = logging.getLogger(__name__)
 
 # Descriptors the process holds besides client sockets: the listening socket, the event
 # loop's own, Redis, log files, and refused connections on their way out.

@@ -1,7 +1,7 @@
 """Reading GraphQL-over-HTTP requests: GET parameters, JSON bodies (single or batched) and
 multipart uploads (https://github.com/jaydenseric/graphql-multipart-request-spec).
 
-Every way a request can be malformed raises `RequestError` with its HTTP status and a
+Every way a request can be malformed raises `MalformedRequest` with its HTTP status and a
 message that says what to fix.
 """
 
@@ -17,25 +17,8 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from gateway.errors import MalformedRequest
 from gateway.scalars import UploadedFile
-
-
-class RequestError(Exception):
-    """The HTTP request is not a GraphQL request the gateway can run."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int = 400,
-        code: str = "BAD_REQUEST",
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
-        self.headers = headers or {}
 
 
 @dataclass(slots=True)
@@ -68,16 +51,16 @@ JSON_TOO_DEEP = "JSON_TOO_DEEP"
 
 def decode_json(data: bytes | str, *, name: str = "") -> Any:
     """Parse a JSON request part; `ValueError` (bad UTF-8 included) for anything else, and
-    `RequestError` for JSON Python cannot hold (nested past the recursion limit, or with a
+    `MalformedRequest` for JSON Python cannot hold (nested past the recursion limit, or with a
     string that is not text)."""
     text = data if isinstance(data, str) else data.decode("utf-8-sig")
     try:
         value = _DECODER.decode(text)
     except RecursionError:
-        raise RequestError("The JSON is nested too deeply.", code=JSON_TOO_DEEP) from None
+        raise MalformedRequest("The JSON is nested too deeply.", code=JSON_TOO_DEEP) from None
     if _SURROGATE_ESCAPE.search(text) and (path := _lone_surrogate(value, name)) is not None:
         # Valid JSON, but not text: it cannot be written to the upstream or back.
-        raise RequestError(
+        raise MalformedRequest(
             f"The JSON holds a lone UTF-16 surrogate in `{path}`, which is not a character."
         )
     return value
@@ -112,22 +95,22 @@ def _is_text(value: str) -> bool:
 
 def _operation(data: object) -> GraphQLRequest:
     if not isinstance(data, dict):
-        raise RequestError("A GraphQL request must be a JSON object.")
+        raise MalformedRequest("A GraphQL request must be a JSON object.")
     query = data.get("query")
     if query is not None and not isinstance(query, str):
-        raise RequestError("The `query` parameter must be a string.")
+        raise MalformedRequest("The `query` parameter must be a string.")
     variables = data.get("variables")
     if variables is not None and not isinstance(variables, dict):
-        raise RequestError("The `variables` parameter must be an object.")
+        raise MalformedRequest("The `variables` parameter must be an object.")
     operation_name = data.get("operationName")
     if operation_name is not None and not isinstance(operation_name, str):
-        raise RequestError("The `operationName` parameter must be a string.")
+        raise MalformedRequest("The `operationName` parameter must be a string.")
     extensions = data.get("extensions")
     if extensions is not None and not isinstance(extensions, dict):
-        raise RequestError("The `extensions` parameter must be an object.")
+        raise MalformedRequest("The `extensions` parameter must be an object.")
     document_id = data.get("documentId")
     if document_id is not None and not isinstance(document_id, str):
-        raise RequestError("The `documentId` parameter must be a string.")
+        raise MalformedRequest("The `documentId` parameter must be a string.")
     return GraphQLRequest(query, variables, operation_name, extensions, document_id)
 
 
@@ -137,7 +120,7 @@ def _json_parameter(value: str | None, name: str) -> Any:
     try:
         return decode_json(value, name=name)
     except ValueError:
-        raise RequestError(f"The `{name}` parameter must be JSON.") from None
+        raise MalformedRequest(f"The `{name}` parameter must be JSON.") from None
 
 
 def parse_get(request: Request) -> ParsedRequest:
@@ -159,16 +142,16 @@ def parse_get(request: Request) -> ParsedRequest:
 
 def parse_json_body(body: bytes, *, max_batch_size: int) -> ParsedRequest:
     if not body.strip():
-        raise RequestError("The request body is empty.")
+        raise MalformedRequest("The request body is empty.")
     try:
         data = decode_json(body)
     except (ValueError, UnicodeDecodeError):
-        raise RequestError("The request body is not valid JSON.") from None
+        raise MalformedRequest("The request body is not valid JSON.") from None
     if isinstance(data, list):
         if not data:
-            raise RequestError("A batch must contain at least one operation.")
+            raise MalformedRequest("A batch must contain at least one operation.")
         if len(data) > max_batch_size:
-            raise RequestError(
+            raise MalformedRequest(
                 f"A batch of {len(data)} operations exceeds the maximum of {max_batch_size}.",
                 code="BATCH_TOO_LARGE",
             )
@@ -188,7 +171,7 @@ async def parse_multipart(
     except HTTPException as error:
         # Starlette's form parser says "400: Invalid multipart data" (or too many parts) this
         # way; it is the client's mistake, answered like the others.
-        raise RequestError(f"The multipart body cannot be read: {error.detail}") from None
+        raise MalformedRequest(f"The multipart body cannot be read: {error.detail}") from None
 
 
 async def _from_form(
@@ -197,20 +180,20 @@ async def _from_form(
     operations_text = form.get("operations")
     map_text = form.get("map")
     if not isinstance(operations_text, str) or not isinstance(map_text, str):
-        raise RequestError("A multipart request needs `operations` and `map` fields.")
+        raise MalformedRequest("A multipart request needs `operations` and `map` fields.")
     parsed = parse_json_body(operations_text.encode(), max_batch_size=max_batch_size)
     try:
         files_map = decode_json(map_text)
     except ValueError:
-        raise RequestError("The `map` field must be JSON.") from None
+        raise MalformedRequest("The `map` field must be JSON.") from None
     if not isinstance(files_map, dict):
-        raise RequestError("The `map` field must map file keys to variable paths.")
+        raise MalformedRequest("The `map` field must map file keys to variable paths.")
     for key, paths in files_map.items():
         upload = form.get(key)
         if not isinstance(upload, UploadFile):
-            raise RequestError(f"The file `{key}` named in `map` is missing.")
+            raise MalformedRequest(f"The file `{key}` named in `map` is missing.")
         if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
-            raise RequestError(f"`map` must give a list of paths for `{key}`.")
+            raise MalformedRequest(f"`map` must give a list of paths for `{key}`.")
         uploaded = await _read_upload(upload, max_bytes=max_upload_bytes)
         parsed.uploads.append(uploaded)
         for path in paths:
@@ -236,13 +219,13 @@ def _place(parsed: ParsedRequest, path: str, value: UploadedFile) -> None:
     parts = path.split(".")
     if parsed.batched:
         if not parts[0].isdigit() or int(parts[0]) >= len(parsed.operations):
-            raise RequestError(f"The `map` path `{path}` does not name an operation.")
+            raise MalformedRequest(f"The `map` path `{path}` does not name an operation.")
         operation = parsed.operations[int(parts[0])]
         parts = parts[1:]
     else:
         operation = parsed.operations[0]
     if len(parts) < 2 or parts[0] != "variables" or operation.variables is None:
-        raise RequestError(f"The `map` path `{path}` does not point into `variables`.")
+        raise MalformedRequest(f"The `map` path `{path}` does not point into `variables`.")
     target: Any = operation.variables
     for part in parts[1:-1]:
         target = _step(target, part, path)
@@ -252,7 +235,7 @@ def _place(parsed: ParsedRequest, path: str, value: UploadedFile) -> None:
     elif isinstance(target, dict) and last in target:
         target[last] = value
     else:
-        raise RequestError(f"The `map` path `{path}` does not point at a `null` placeholder.")
+        raise MalformedRequest(f"The `map` path `{path}` does not point at a `null` placeholder.")
 
 
 def _step(target: Any, part: str, path: str) -> Any:
@@ -260,4 +243,4 @@ def _step(target: Any, part: str, path: str) -> Any:
         return target[int(part)]
     if isinstance(target, dict) and part in target:
         return target[part]
-    raise RequestError(f"The `map` path `{path}` does not exist in `variables`.")
+    raise MalformedRequest(f"The `map` path `{path}` does not exist in `variables`.")

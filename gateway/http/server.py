@@ -46,7 +46,7 @@ except ImportError as error:  # no httptools (PyPy), or a uvicorn that moved the
     # A stand-in base so this module still imports; `internals_problem` reports it.
     HttpToolsProtocol = asyncio.Protocol  # type: ignore[assignment,misc]
 
-logger = logging.getLogger("gateway.server")
+logger = logging.getLogger(__name__)
 
 # How long a connection we answered on our own (408, 431, 503) is read from and drained
 # after the answer and our FIN, so the client can read the answer: closing a socket with

@@ -19,32 +19,13 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import ClassVar, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
-from gateway.upstream.errors import GatewayError
+from gateway.errors import IdempotencyInProgress, IdempotencyStoreUnavailable
 
 T = TypeVar("T")
 
-logger = logging.getLogger("gateway.idempotency")
-
-
-class IdempotencyKeyReused(GatewayError):
-    """The key was first used for a different request."""
-
-    code: ClassVar[str] = "IDEMPOTENCY_KEY_REUSED"
-
-
-class IdempotencyInProgress(GatewayError):
-    """Another request with this key is still running after the wait allowed."""
-
-    code: ClassVar[str] = "IDEMPOTENCY_IN_PROGRESS"
-
-
-class IdempotencyStoreUnavailable(GatewayError):
-    """The shared store could not be reached: without it no call is made, since a retry
-    could otherwise create a second invoice."""
-
-    code: ClassVar[str] = "IDEMPOTENCY_STORE_UNAVAILABLE"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gateway.idempotency import Claim, IdempotencyKeyReused
+from gateway.errors import IdempotencyKeyReused
+from gateway.idempotency import Claim
 
 
 @dataclass

@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from gateway.idempotency import Claim, IdempotencyKeyReused, IdempotencyStoreUnavailable
+from gateway.errors import IdempotencyKeyReused, IdempotencyStoreUnavailable
+from gateway.idempotency import Claim
 
 PREFIX = "gateway:idempotency:"
 POLL_INTERVAL = 0.02

@@ -10,24 +10,16 @@ request replays each mutation, and two mutations under one header never collide.
 from __future__ import annotations
 
 import re
-from typing import ClassVar
 
 from strawberry.types.unset import UnsetType
 
 from gateway.context import Info
+from gateway.errors import InvalidIdempotencyKey, InvalidInput
 from gateway.types.errors import UserError, UserErrorCode
-from gateway.upstream.errors import GatewayError
-from gateway.upstream.writer import InvalidInput
 
 MAX_KEY_LENGTH = 255
 _VALID_KEY = re.compile(rf"[\x21-\x7e](?:[\x20-\x7e]{{0,{MAX_KEY_LENGTH - 2}}}[\x21-\x7e])?")
 _RULE = f"1 to {MAX_KEY_LENGTH} printable ASCII characters, not starting or ending with a space"
-
-
-class InvalidIdempotencyKey(GatewayError):
-    """The `Idempotency-Key` header is not a usable key."""
-
-    code: ClassVar[str] = "IDEMPOTENCY_KEY_INVALID"
 
 
 def idempotency_key(info: Info, given: str | UnsetType | None) -> str | None:

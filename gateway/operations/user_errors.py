@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import TypeVar
 
+from gateway.errors import InvalidInput, UpstreamNotFound, UpstreamRejected
 from gateway.types.errors import UserError, UserErrorCode
-from gateway.upstream.errors import UpstreamNotFound, UpstreamRejected
 from gateway.upstream.rejections import user_errors_from_rejection
-from gateway.upstream.writer import InvalidInput
 
 T = TypeVar("T")
 

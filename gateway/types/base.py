@@ -6,7 +6,7 @@ import dataclasses
 
 import strawberry
 
-from gateway.upstream.errors import UpstreamInvalidValue
+from gateway.errors import UpstreamInvalidValue
 
 
 @strawberry.type

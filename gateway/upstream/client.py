@@ -17,9 +17,7 @@ from dataclasses import dataclass
 import httpx
 
 from gateway import logs
-from gateway.upstream import codec
-from gateway.upstream.breaker import CircuitBreaker
-from gateway.upstream.errors import (
+from gateway.errors import (
     UpstreamBadResponse,
     UpstreamBusy,
     UpstreamCircuitOpen,
@@ -34,8 +32,10 @@ from gateway.upstream.errors import (
     UpstreamUnauthenticated,
     UpstreamUnavailable,
 )
+from gateway.upstream import codec
+from gateway.upstream.breaker import CircuitBreaker
 
-logger = logging.getLogger("gateway.upstream")
+logger = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = logs.REQUEST_ID_HEADER
 MAX_CACHED_URLS = 1024

@@ -11,9 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from gateway.errors import MissingId, UpstreamBadResponse
 from gateway.upstream.client import UpstreamResponse
-from gateway.upstream.errors import UpstreamBadResponse
-from gateway.upstream.mapping import MissingId
 from gateway.upstream.values import Fields
 
 T = TypeVar("T")

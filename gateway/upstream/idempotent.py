@@ -17,16 +17,7 @@ import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from gateway.idempotency import (
-    IdempotencyStore,
-    Recorded,
-    fingerprint,
-    run_once,
-    scoped_key,
-)
-from gateway.upstream import codec
-from gateway.upstream.client import UpstreamResponse
-from gateway.upstream.errors import (
+from gateway.errors import (
     UpstreamBadResponse,
     UpstreamConnectionLost,
     UpstreamError,
@@ -38,6 +29,15 @@ from gateway.upstream.errors import (
     UpstreamTimeout,
     UpstreamUnauthenticated,
 )
+from gateway.idempotency import (
+    IdempotencyStore,
+    Recorded,
+    fingerprint,
+    run_once,
+    scoped_key,
+)
+from gateway.upstream import codec
+from gateway.upstream.client import UpstreamResponse
 
 # Failures after which the upstream may have acted, or that it decided: replayed as they were.
 _RECORDED: dict[str, type[UpstreamError]] = {

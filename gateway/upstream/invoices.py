@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gateway.errors import UpstreamNotFound
 from gateway.types.connection import PageInfo
 from gateway.types.invoice import (
     CreateInvoiceInput,
@@ -14,7 +15,6 @@ from gateway.types.invoice import (
 )
 from gateway.upstream import envelopes, pagination
 from gateway.upstream.client import UpstreamResponse
-from gateway.upstream.errors import UpstreamNotFound
 from gateway.upstream.mapping import invoice_from_rest
 from gateway.upstream.search import invoice_search_params
 from gateway.upstream.session import Read, UpstreamSession

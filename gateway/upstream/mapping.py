@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import strawberry
 
+from gateway.errors import MissingId
 from gateway.types.attachment import Attachment
 from gateway.types.base import Mapped
 from gateway.types.invoice import (
@@ -27,10 +28,6 @@ from gateway.types.service import Service
 from gateway.upstream.values import Fields
 
 M = TypeVar("M", bound=Mapped)
-
-
-class MissingId(ValueError):
-    """The object has no usable `id`, so no GraphQL object can stand for it."""
 
 
 def _with_problems(obj: M, fields: Fields) -> M:

@@ -18,10 +18,10 @@ import binascii
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Generic, TypeVar
+from typing import Generic, TypeVar
 
+from gateway.errors import InvalidPageRequest
 from gateway.upstream.envelopes import SearchPage
-from gateway.upstream.errors import GatewayError
 
 T = TypeVar("T")
 
@@ -30,12 +30,6 @@ MAX_FIRST = 100  # the upstream's largest `per_page`
 
 _CURSOR_PREFIX = "v1:"
 _CURSOR = re.compile(r"v1:(?P<offset>\d{1,12}):(?P<last_id>.*)", re.DOTALL)
-
-
-class InvalidPageRequest(GatewayError):
-    """`first` or `after` cannot describe a page; the client must change the request."""
-
-    code: ClassVar[str] = "BAD_USER_INPUT"
 
 
 @dataclass(frozen=True)

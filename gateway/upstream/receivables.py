@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from gateway.errors import UpstreamNotFound
 from gateway.types.receivable import (
     Receivable,
     ReceivableReference,
@@ -12,7 +13,6 @@ from gateway.types.receivable import (
 )
 from gateway.upstream import envelopes
 from gateway.upstream.client import UpstreamResponse
-from gateway.upstream.errors import UpstreamNotFound
 from gateway.upstream.mapping import receivable_from_rest
 from gateway.upstream.search import receivable_search_params
 from gateway.upstream.session import UpstreamSession

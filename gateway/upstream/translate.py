@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from gateway.errors import InvalidInput
 from gateway.scalars import UploadedFile
 from gateway.types.attachment import AttachmentInput
 from gateway.types.errors import UserError, UserErrorCode
@@ -21,7 +22,6 @@ from gateway.types.receivable import ReceivableInput, ReceivableReference, Recei
 from gateway.types.service import ServiceInput
 from gateway.upstream.writer import (
     Body,
-    InvalidInput,
     ItemWriter,
     Writer,
     accrual_month,

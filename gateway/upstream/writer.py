@@ -28,14 +28,6 @@ ItemWriter: TypeAlias = Callable[[Any, list[str], list[UserError]], Body]
 _INTEGER_ID = re.compile(r"\d{1,18}")
 
 
-class InvalidInput(ValueError):
-    """The input cannot be sent as it is; `user_errors` says where and why."""
-
-    def __init__(self, user_errors: list[UserError]) -> None:
-        super().__init__("; ".join(error.message for error in user_errors))
-        self.user_errors = user_errors
-
-
 def integer_id(value: str | int) -> int:
     """The upstream's ids are integers; anything else could never match one."""
     text = str(value).strip()

@@ -6,13 +6,9 @@ import httpx
 import pytest
 
 from gateway import logs
+from gateway.errors import UpstreamCircuitOpen, UpstreamConnectionLost, UpstreamUnavailable
 from gateway.upstream.breaker import CircuitBreaker, CircuitState
 from gateway.upstream.client import UpstreamClient
-from gateway.upstream.errors import (
-    UpstreamCircuitOpen,
-    UpstreamConnectionLost,
-    UpstreamUnavailable,
-)
 
 
 class Clock:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from gateway.errors import UpstreamBadResponse
 from gateway.types.invoice import InvoiceState
 from gateway.types.receivable import ReceivableState
 from gateway.upstream import envelopes
 from gateway.upstream.client import UpstreamResponse
-from gateway.upstream.errors import UpstreamBadResponse
 from gateway.upstream.mapping import invoice_from_rest, receivable_from_rest
 from tests.support.seed import load_fixture, search_response, seed_invoice
 

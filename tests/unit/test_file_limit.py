@@ -31,7 +31,7 @@ def test_the_cap_counts_upstream_connections_and_spares() -> None:
 def test_a_soft_limit_below_the_cap_is_raised(
     low_soft_limit: int, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="gateway.server"):
+    with caplog.at_level(logging.INFO, logger="gateway.http.file_limit"):
         assert ensure_file_limit(4452) == 4452
     assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] == 4452
     assert [record.levelno for record in caplog.records] == [logging.INFO]
@@ -42,7 +42,7 @@ def test_a_cap_past_the_hard_limit_gets_the_hard_limit_and_a_warning(
 ) -> None:
     if low_soft_limit == resource.RLIM_INFINITY:
         pytest.skip("no hard limit to go past")
-    with caplog.at_level(logging.INFO, logger="gateway.server"):
+    with caplog.at_level(logging.INFO, logger="gateway.http.file_limit"):
         assert ensure_file_limit(low_soft_limit + 1) == low_soft_limit
     assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] == low_soft_limit
     assert [record.levelno for record in caplog.records] == [logging.WARNING]
@@ -52,7 +52,7 @@ def test_a_cap_past_the_hard_limit_gets_the_hard_limit_and_a_warning(
 def test_a_soft_limit_already_enough_is_left_alone(
     low_soft_limit: int, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="gateway.server"):
+    with caplog.at_level(logging.INFO, logger="gateway.http.file_limit"):
         assert ensure_file_limit(1000) == 1024
     assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] == 1024
     assert caplog.records == []

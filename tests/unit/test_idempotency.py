@@ -10,14 +10,8 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from gateway.idempotency import (
-    IdempotencyInProgress,
-    IdempotencyKeyReused,
-    IdempotencyStore,
-    Recorded,
-    run_once,
-    scoped_key,
-)
+from gateway.errors import IdempotencyInProgress, IdempotencyKeyReused
+from gateway.idempotency import IdempotencyStore, Recorded, run_once, scoped_key
 from gateway.idempotency.memory import MemoryIdempotencyStore
 from gateway.idempotency.redis import PREFIX, RedisIdempotencyStore
 

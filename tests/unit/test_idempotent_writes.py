@@ -282,7 +282,7 @@ def test_an_unreachable_redis_fails_closed_without_calling() -> None:
 
 
 def test_outcomes_round_trip_exactly() -> None:
-    from gateway.upstream.errors import UpstreamRejected
+    from gateway.errors import UpstreamRejected
 
     response = UpstreamResponse(
         status=201, data={"invoice": {"gross_value": Decimal("700.10")}}, request_id="r1"

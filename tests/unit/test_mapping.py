@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from gateway.errors import MissingId
 from gateway.types.invoice import ApprovalStatus, CustomerType, InvoiceState, ManagementType
 from gateway.types.payment_information import PaymentMethod
 from gateway.types.receivable import ReceivableState
-from gateway.upstream.mapping import MissingId, invoice_from_rest
+from gateway.upstream.mapping import invoice_from_rest
 from tests.support.seed import seed_response
 
 BRT = dt.timezone(dt.timedelta(hours=-3))

@@ -6,12 +6,12 @@ import base64
 
 import pytest
 
+from gateway.errors import InvalidPageRequest
 from gateway.upstream.envelopes import SearchPage
 from gateway.upstream.pagination import (
     DEFAULT_FIRST,
     MAX_FIRST,
     Cursor,
-    InvalidPageRequest,
     Slice,
     Window,
     cut,

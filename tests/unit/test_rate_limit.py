@@ -18,10 +18,11 @@ from starlette.testclient import TestClient
 from starlette.types import Message, Receive, Scope, Send
 
 from gateway.app import create_app
+from gateway.errors import SettingsError
 from gateway.http import rate_limit
 from gateway.http.rate_limit import RateLimited, RateLimiter, client_key
 from gateway.rate_limit_storage import REDIS_KEY_PREFIX, BoundedMemoryStorage, SharedRedisStorage
-from gateway.settings import Settings, SettingsError, load_settings
+from gateway.settings import Settings, load_settings
 from tests.support.gateway import UPSTREAM_URL, answer
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"

@@ -98,7 +98,7 @@ def test_unexpected_internals_fall_back_to_plain_uvicorn_with_one_warning(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(server, "HttpToolsProtocol", WithoutParserHooks)
-    with caplog.at_level(logging.INFO, logger="gateway.server"):
+    with caplog.at_level(logging.INFO, logger="gateway.http.server"):
         options = server_options(SETTINGS)
     assert options == {
         "proxy_headers": False,

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import strawberry
 
+from gateway.errors import InvalidInput
 from gateway.types.attachment import AttachmentUpdateInput
 from gateway.types.errors import UserErrorCode
 from gateway.types.invoice import (
@@ -31,7 +32,6 @@ from gateway.types.service import ServiceUpdateInput
 from gateway.upstream import codec
 from gateway.upstream.search import invoice_search_params, receivable_search_params
 from gateway.upstream.translate import (
-    InvalidInput,
     create_invoice_request,
     invoice_path,
     receivable_path,

@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import httpx
 import pytest
 
+from gateway.errors import UpstreamConnectionLost
 from gateway.upstream.client import UpstreamClient
-from gateway.upstream.errors import UpstreamConnectionLost
 from gateway.upstream.transport import AiohttpTransport
 
 Behaviour = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]

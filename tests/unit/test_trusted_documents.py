@@ -16,8 +16,8 @@ import pytest
 from gateway import trusted_documents
 from gateway.allowlist import NOT_IN_LIST_MESSAGE, UNLISTED_LOG_MESSAGE
 from gateway.app import create_app
-from gateway.settings import Settings, SettingsError
-from gateway.trusted_documents import ManifestError
+from gateway.errors import ManifestError, SettingsError
+from gateway.settings import Settings
 from tests.support.gateway import UPSTREAM_URL, Gateway, answer, gateway_with
 from tests.support.seed import seed_response
 
@@ -357,7 +357,7 @@ def test_log_runs_unlisted_text_and_logs_its_hash_and_name_only(
     ]
     [line] = unlisted_lines(caplog)
     assert line.levelname == "WARNING"
-    assert line.name == "gateway.trusted_documents"
+    assert line.name == "gateway.allowlist"
     assert (line.document_sha256, line.operation_name) == (sha256(UNLISTED), "Unlisted")  # type: ignore[attr-defined]
     logged = f"{line.getMessage()} {line.__dict__}"
     assert "invoice(contractId" not in logged

@@ -19,10 +19,10 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import weakref
-from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Sequence
 from typing import Any
 
+from cachetools import LRUCache
 from graphql import ASTValidationRule, DocumentNode, parse, validate
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
@@ -100,9 +100,7 @@ class Documents:
         rules: Sequence[type[ASTValidationRule]],
         hide_suggestions: bool = False,
     ) -> None:
-        self._entries: OrderedDict[str, _Entry] = OrderedDict()
-        self._max_bytes = max_bytes
-        self._bytes = 0
+        self._entries: LRUCache[str, _Entry] = LRUCache(maxsize=max_bytes, getsizeof=_cost)
         self.limits = limits
         self.rules: tuple[type[ASTValidationRule], ...] = (
             *rules,
@@ -114,29 +112,26 @@ class Documents:
     @property
     def size(self) -> int:
         """Bytes the cached entries are estimated to take."""
-        return self._bytes
+        return int(self._entries.currsize)
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def get(self, query: str) -> DocumentNode | None:
         entry = self._entries.get(query)
-        if entry is None:
-            return None
-        self._entries.move_to_end(query)
-        return entry.document
+        return None if entry is None else entry.document
 
     def put(self, query: str, document: DocumentNode, *, tokens: int) -> None:
-        cost = len(query) + tokens * BYTES_PER_TOKEN
-        if cost > self._max_bytes or query in self._entries:
+        entry = _Entry(document, len(query) + tokens * BYTES_PER_TOKEN)
+        if entry.cost > self._entries.maxsize or query in self._entries:
             return
-        entry = _Entry(document, cost)
+        # Evicted entries go from `_by_document` by themselves: it holds them weakly.
         self._entries[query] = entry
         _by_document[id(document)] = entry
-        self._bytes += cost
-        while self._bytes > self._max_bytes:
-            _query, evicted = self._entries.popitem(last=False)
-            self._bytes -= evicted.cost
+
+
+def _cost(entry: _Entry) -> float:
+    return entry.cost
 
 
 class DocumentCache(SchemaExtension):

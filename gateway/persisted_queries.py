@@ -8,8 +8,10 @@ requests, including GETs, can then be hash-only, which keeps them small and cach
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
+import math
 from typing import Any, Protocol
+
+from cachetools import LRUCache
 
 from gateway.errors import MalformedRequest, PersistedQueryNotFound
 from gateway.http.request import GraphQLRequest
@@ -30,9 +32,9 @@ class MemoryPersistedQueryStore:
 
     def __init__(self, *, max_entries: int, max_bytes: int | None = None) -> None:
         self._max_entries = max_entries
-        self._max_bytes = max_bytes
-        self._bytes = 0
-        self._queries: OrderedDict[str, str] = OrderedDict()
+        self._queries: LRUCache[str, str] = LRUCache(
+            maxsize=math.inf if max_bytes is None else max_bytes, getsizeof=len
+        )
 
     def __len__(self) -> int:
         return len(self._queries)
@@ -40,27 +42,17 @@ class MemoryPersistedQueryStore:
     @property
     def size(self) -> int:
         """Characters of query text kept."""
-        return self._bytes
+        return int(self._queries.currsize)
 
     async def get(self, sha256_hash: str) -> str | None:
-        query = self._queries.get(sha256_hash)
-        if query is not None:
-            self._queries.move_to_end(sha256_hash)
-        return query
+        return self._queries.get(sha256_hash)
 
     async def put(self, sha256_hash: str, query: str) -> None:
-        if self._max_bytes is not None and len(query) > self._max_bytes:
+        if len(query) > self._queries.maxsize:
             return
-        previous = self._queries.pop(sha256_hash, None)
-        if previous is not None:
-            self._bytes -= len(previous)
         self._queries[sha256_hash] = query
-        self._bytes += len(query)
-        while len(self._queries) > self._max_entries or (
-            self._max_bytes is not None and self._bytes > self._max_bytes
-        ):
-            _hash, evicted = self._queries.popitem(last=False)
-            self._bytes -= len(evicted)
+        while len(self._queries) > self._max_entries:
+            self._queries.popitem()
 
 
 def requested_hash(operation: GraphQLRequest) -> str | None:

@@ -1,106 +1,19 @@
-"""The request and response bodies of every scenario, built from the documented example.
+"""The scenarios' bodies: `examples.scaled`, under the name the benchmark's modules use."""
 
-The GraphQL side reuses the tests' seed (`tests/support/seed.py`: the full documented input as
-variables and the query that selects every response field), so the benchmark follows the
-schema as it grows. `items` scales the example: that many receivables and that many services
-in the input, and in the upstream's answer. Stdlib only: the upstream stand-in imports this
-with the project's interpreter, the orchestrator with the bench's.
-"""
+from examples.scaled import (
+    SEED_CONTRACT_ID,
+    contract_id,
+    graphql_body,
+    invoice_response,
+    rest_body,
+    rest_path,
+)
 
-from __future__ import annotations
-
-import copy
-import importlib.util
-import json
-from functools import cache
-from pathlib import Path
-from types import ModuleType
-from typing import Any
-
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = REPO / "tests" / "fixtures"
-SEED_MODULE = REPO / "tests" / "support" / "seed.py"
-
-# The seed's contract. Larger scenarios use the item count as the contract id, which is how
-# the upstream stand-in knows how large an invoice to answer with (see `contract_id`).
-SEED_CONTRACT_ID = 3
-
-
-@cache
-def _seed() -> ModuleType:
-    # Loaded from its file so that nothing else under tests/ is imported.
-    spec = importlib.util.spec_from_file_location("bench_seed", SEED_MODULE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _fixture(name: str) -> Any:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-def _dumps(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def contract_id(items: int) -> int:
-    """The contract a scenario posts to; the stand-in answers with `items` items for it."""
-    return SEED_CONTRACT_ID if items == 1 else items
-
-
-def rest_path(items: int) -> str:
-    return f"/api/v1/contracts/{contract_id(items)}/invoices"
-
-
-def graphql_body(items: int) -> bytes:
-    """`createInvoice` with the full documented input, every response field selected."""
-    seed = _seed()
-    variables = json.loads(seed.seed_variables_json())
-    invoice = variables["input"]
-    invoice["contractId"] = str(contract_id(items))
-    _scale_amounts(invoice, items, gross="grossValue", payment="paymentValue")
-    invoice["receivables"] = _repeat(invoice["receivables"], items)
-    invoice["services"] = _repeat(invoice["services"], items)
-    return _dumps(
-        {"query": seed.CREATE_INVOICE, "variables": variables, "operationName": "CreateInvoice"}
-    )
-
-
-def rest_body(items: int) -> bytes:
-    """The same invoice as the REST body the gateway would send (the yardstick's input)."""
-    body = _fixture("create-invoice.request.json")
-    invoice = body["invoice"]
-    invoice["contract_id"] = contract_id(items)
-    _scale_amounts(invoice, items, gross="gross_value", payment="payment_value")
-    invoice["receivables"] = _repeat(invoice["receivables"], items)
-    invoice["services"] = _repeat(invoice["services"], items)
-    return _dumps(body)
-
-
-def invoice_response(items: int) -> bytes:
-    """The upstream's 201 body: the documented answer with `items` receivables and services."""
-    body = _fixture("create-invoice.response.json")
-    invoice = body["invoice"]
-    invoice["contract_id"] = contract_id(items)
-    for key in ("gross_value", "payment_value"):
-        invoice[key] = f"{700 * items}.0"
-    receivable, service = invoice["receivables"][0], invoice["services"][0]
-    share = f"{100 / items:.4f}".rstrip("0").rstrip(".")
-    invoice["receivables"] = [
-        {**receivable, "id": receivable["id"] + index, "value": share} for index in range(items)
-    ]
-    invoice["services"] = [{**service, "id": service["id"] + index} for index in range(items)]
-    return _dumps(body)
-
-
-def _scale_amounts(invoice: dict[str, Any], items: int, *, gross: str, payment: str) -> None:
-    if items > 1:
-        invoice[gross] = f"{700 * items}.0" if isinstance(invoice[gross], str) else 700.0 * items
-        invoice[payment] = 700.0 * items
-
-
-def _repeat(entries: list[dict[str, Any]], items: int) -> list[dict[str, Any]]:
-    (entry,) = entries
-    return [copy.deepcopy(entry) for _ in range(items)]
+__all__ = [
+    "SEED_CONTRACT_ID",
+    "contract_id",
+    "graphql_body",
+    "invoice_response",
+    "rest_body",
+    "rest_path",
+]

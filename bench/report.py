@@ -271,7 +271,7 @@ def render(results: Results, checks: list[Check], machine: dict[str, str], comma
         "",
         "- **gateway**: `python -m gateway`, defaults (INFO logs to a file), one process; "
         "`createInvoice` with the full documented input as variables, every response field "
-        "selected (`tests/support/seed.py`).",
+        "selected (`examples/seed.py`).",
         "- **yardstick**: `bench/yardstick.py` under uvicorn (defaults, access log on), one "
         "process: Starlette forwarding the same invoice's REST body, as bytes, with one shared "
         "`httpx.AsyncClient` (default transport, pool and timeouts), no GraphQL.",

@@ -31,7 +31,7 @@ from bench.measure import Measurement, combine
 from bench.measure import run as measure_run
 from bench.procs import Server
 
-REPO = payloads.REPO
+REPO = Path(__file__).resolve().parent.parent
 PROJECT_PYTHON = REPO / ".venv" / "bin" / "python"
 
 

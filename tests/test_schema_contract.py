@@ -11,8 +11,8 @@ from graphql import (
     GraphQLScalarType,
 )
 
+from examples.seed import seed_request, seed_response
 from gateway.schema import export_sdl, schema
-from tests.support.seed import seed_request, seed_response
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
 REGENERATE = "python -m gateway export-schema"

@@ -24,6 +24,6 @@ export const config = {
   maxBatchSize: requiredInteger("GATEWAY_MAX_BATCH_SIZE"),
   /** The gateway's GATEWAY_MAX_UPLOAD_BYTES. */
   maxUploadBytes: requiredInteger("GATEWAY_MAX_UPLOAD_BYTES"),
-  /** The documented example as GraphQL variables (tests/support/seed.py). */
+  /** The documented example as GraphQL variables (examples/seed.py). */
   seedVariables: JSON.parse(required("SEED_VARIABLES_JSON")),
 };

@@ -10,11 +10,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from examples.seed import seed_variables_json
 from gateway.app import create_app
 from gateway.sandbox import create_app as create_sandbox
 from gateway.settings import Settings
 from tests.support.recorder import Recorder
-from tests.support.seed import seed_variables_json
 from tests.support.servers import serve
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ import hashlib
 import json
 import re
 
+from examples.seed import expected_seed_body
 from tests.clients.support import CLIENTS, run_ok, running_stack
-from tests.support.seed import expected_seed_body
 
 MANIFEST = CLIENTS / "src" / "gql" / "persisted-documents.json"
 OPERATIONS = {"SampleCreateInvoice", "SampleInvoice"}  # clients/src/sample.ts

@@ -29,8 +29,8 @@ from typing import Any
 import httpx
 import pytest
 
+from examples.seed import CREATE_INVOICE, seed_variables_json
 from tests.support.processes import ROOT, RunningProcess, clean_env, started
-from tests.support.seed import CREATE_INVOICE, seed_variables_json
 
 # A request or blocking read waits this long for the server before the test fails: far
 # above anything here takes, so only a server that never answers reaches it.

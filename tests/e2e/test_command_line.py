@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from examples.seed import CREATE_INVOICE, GET_INVOICE, seed_variables_json
 from tests.support.processes import ROOT, running
 from tests.support.processes import clean_env as _clean_env
-from tests.support.seed import CREATE_INVOICE, GET_INVOICE, seed_variables_json
 
 
 def test_the_default_command_serves_graphql_on_the_embedded_sandbox() -> None:

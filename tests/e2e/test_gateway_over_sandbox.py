@@ -8,11 +8,11 @@ from typing import Any
 
 import httpx
 
+from examples.seed import CREATE_INVOICE, GET_INVOICE, expected_seed_body, seed_variables_json
 from gateway.app import create_app
 from gateway.settings import Settings
 from tests.e2e.conftest import AUTHORIZATION
 from tests.support.recorder import Recorder
-from tests.support.seed import CREATE_INVOICE, GET_INVOICE, expected_seed_body, seed_variables_json
 from tests.support.servers import serve
 
 

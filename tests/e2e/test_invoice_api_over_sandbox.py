@@ -13,13 +13,7 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from gateway.sandbox import Contract
-from gateway.sandbox import create_app as create_sandbox
-from gateway.sandbox.formats import SAO_PAULO
-from gateway.sandbox.store import DEFAULT_CONTRACTS
-from tests.e2e.conftest import AUTHORIZATION, SANDBOX_TOKEN
-from tests.support.recorder import Recorded, Recorder
-from tests.support.seed import (
+from examples.seed import (
     APPROVE_INVOICE,
     BLOCK_INVOICE,
     CREATE_INVOICE,
@@ -33,6 +27,12 @@ from tests.support.seed import (
     UNDO_RECEIVABLE_RECEIPT,
     UPDATE_INVOICE,
 )
+from gateway.sandbox import Contract
+from gateway.sandbox import create_app as create_sandbox
+from gateway.sandbox.formats import SAO_PAULO
+from gateway.sandbox.store import DEFAULT_CONTRACTS
+from tests.e2e.conftest import AUTHORIZATION, SANDBOX_TOKEN
+from tests.support.recorder import Recorded, Recorder
 from tests.support.servers import serve
 
 # Besides the default contracts (organization 1), one organization per test that counts what

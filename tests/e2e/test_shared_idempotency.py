@@ -20,9 +20,9 @@ import httpx
 import pytest
 import redis
 
+from examples.seed import RECEIVE_RECEIVABLE
 from tests.support.processes import clean_env, running, started
 from tests.support.sandbox_state import contract_receivables, organization_invoices
-from tests.support.seed import RECEIVE_RECEIVABLE
 
 TOKEN = "shared-idempotency-e2e-token"
 TTL_SECONDS = 120

@@ -15,10 +15,10 @@ from typing import Any
 import httpx
 import pytest
 
+from examples.seed import seed_response
 from gateway.app import create_app
 from gateway.settings import Settings
 from tests.support.faulty_upstream import Behaviour, FaultyUpstream
-from tests.support.seed import seed_response
 from tests.support.servers import serve
 
 READ_TIMEOUT = 0.5

@@ -36,11 +36,11 @@ from hypothesis_graphql import from_schema, nodes
 from hypothesis_graphql.strategies import Mode
 from starlette.testclient import TestClient
 
+from examples.seed import CREATE_INVOICE, seed_variables_json
 from gateway.app import create_app
 from gateway.document_limits import MAX_REPEATS
 from gateway.schema import schema
 from gateway.settings import Settings
-from tests.support.seed import CREATE_INVOICE, seed_variables_json
 from tests.support.servers import serve
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "500"))

@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 
 TOKEN = "sandbox-token"
 BASE_URL = "http://sandbox/api/v1"
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "examples" / "fixtures"
 
 
 def load_fixture(name: str) -> dict[str, Any]:

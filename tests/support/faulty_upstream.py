@@ -16,8 +16,8 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from examples.seed import seed_response
 from gateway.upstream import codec
-from tests.support.seed import seed_response
 
 SEED_BODY = codec.encode(seed_response())
 

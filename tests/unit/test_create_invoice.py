@@ -12,15 +12,15 @@ from typing import Any
 import httpx
 import pytest
 
-from gateway.upstream.invoices import InvoicesAPI
-from tests.support.gateway import answer, gateway_with
-from tests.support.seed import (
+from examples.seed import (
     CREATE_INVOICE,
     GET_INVOICE,
     expected_seed_body,
     seed_response,
     seed_variables_json,
 )
+from gateway.upstream.invoices import InvoicesAPI
+from tests.support.gateway import answer, gateway_with
 
 EXPECTED_SEED_INVOICE: dict[str, Any] = {
     "id": "61",

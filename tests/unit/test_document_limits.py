@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from examples import seed
 from gateway.document_limits import (
     MAX_REPEATS,
     MAX_UNKNOWN_FIELDS,
@@ -11,7 +12,6 @@ from gateway.document_limits import (
     DocumentRefused,
     check_text,
 )
-from tests.support import seed
 
 LIMITS = DocumentLimits(
     max_query_bytes=32 * 1024,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from examples.seed import load_fixture, search_response, seed_invoice
 from gateway.errors import UpstreamBadResponse
 from gateway.types.invoice import InvoiceState
 from gateway.types.receivable import ReceivableState
 from gateway.upstream import envelopes
 from gateway.upstream.client import UpstreamResponse
 from gateway.upstream.mapping import invoice_from_rest, receivable_from_rest
-from tests.support.seed import load_fixture, search_response, seed_invoice
 
 
 def response(data: object, status: int = 200) -> UpstreamResponse:

@@ -14,14 +14,8 @@ import httpx
 import pytest
 from strawberry.types.base import StrawberryObjectDefinition
 
-from bench import payloads
-from gateway import execution
-from gateway.context import Context
-from gateway.schema import GatewaySchema, build_schema
-from gateway.upstream import codec
-from gateway.upstream.client import UpstreamClient
-from gateway.upstream.invoices import InvoicesAPI
-from tests.support.seed import (
+from examples import scaled as payloads
+from examples.seed import (
     CREATE_INVOICE,
     RECEIVABLES,
     SEARCH_INVOICES,
@@ -31,6 +25,12 @@ from tests.support.seed import (
     seed_response,
     seed_variables_json,
 )
+from gateway import execution
+from gateway.context import Context
+from gateway.schema import GatewaySchema, build_schema
+from gateway.upstream import codec
+from gateway.upstream.client import UpstreamClient
+from gateway.upstream.invoices import InvoicesAPI
 
 PLANNED = build_schema()
 GRAPHQL_CORE = build_schema(planned_execution=False)

@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
+from examples.seed import CREATE_INVOICE, GET_INVOICE, seed_response, seed_variables_json
 from gateway.persisted_queries import MemoryPersistedQueryStore
 from tests.support.gateway import Gateway, answer, gateway_with
-from tests.support.seed import CREATE_INVOICE, GET_INVOICE, seed_response, seed_variables_json
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 READ = "query Read($id: ID!) { invoice(contractId: 3, id: $id) { id grossValue } }"

@@ -18,6 +18,7 @@ import httpx
 import pytest
 from strawberry.dataloader import DataLoader
 
+from examples.seed import CREATE_INVOICE, RECEIVE_RECEIVABLE, load_fixture, seed_response
 from gateway.idempotency import Claim
 from gateway.idempotency.memory import MemoryIdempotencyStore
 from gateway.types.receivable import ReceiveReceivableInput
@@ -27,7 +28,6 @@ from gateway.upstream.idempotent import IdempotentWrites, decode_outcome, encode
 from gateway.upstream.receivables import ReceivablesAPI
 from gateway.upstream.session import UpstreamSession, reader
 from tests.support.gateway import Gateway, Handler, answer, gateway_with
-from tests.support.seed import CREATE_INVOICE, RECEIVE_RECEIVABLE, load_fixture, seed_response
 
 TOKEN = "Token token=client-secret-123"
 

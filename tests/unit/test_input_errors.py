@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from examples.seed import CREATE_INVOICE, seed_variables_json
 from gateway.input_errors import GENERIC_REASON, scrub
 from tests.support.gateway import answer, gateway_with
-from tests.support.seed import CREATE_INVOICE, seed_variables_json
 
 SECRET = "Token token=SECRET123"
 SEARCH = """

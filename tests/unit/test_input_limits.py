@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from examples.seed import CREATE_INVOICE, seed_response
 from gateway.input_limits import InputLimits, oversized_variable
 from tests.support.gateway import Gateway, answer, gateway_with
-from tests.support.seed import CREATE_INVOICE, seed_response
 
 LIMITS = {"max_list_length": 3, "max_string_length": 20, "max_upload_bytes": 30}
 RESPONSE_JSON = "application/graphql-response+json"

@@ -14,8 +14,7 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from tests.support.gateway import answer, gateway_with
-from tests.support.seed import (
+from examples.seed import (
     APPROVE_INVOICE,
     BLOCK_INVOICE,
     DELETE_INVOICE,
@@ -28,6 +27,7 @@ from tests.support.seed import (
     seed_invoice,
     seed_response,
 )
+from tests.support.gateway import answer, gateway_with
 from tests.unit.test_create_invoice import EXPECTED_SEED_INVOICE
 
 TOKEN = "Token token=client-secret-123"

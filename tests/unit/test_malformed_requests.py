@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
+from examples.seed import CREATE_INVOICE, seed_response, seed_variables_json
 from tests.support.gateway import Gateway, answer, gateway_with
-from tests.support.seed import CREATE_INVOICE, seed_response, seed_variables_json
 
 JSON_HEADERS = {"Content-Type": "application/json"}
 

@@ -10,8 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.gateway import answer, gateway_with
-from tests.support.seed import (
+from examples.seed import (
     APPROVE_INVOICE,
     BLOCK_INVOICE,
     DELETE_INVOICE,
@@ -23,6 +22,7 @@ from tests.support.seed import (
     UNDO_RECEIVABLE_RECEIPT,
     UPDATE_INVOICE,
 )
+from tests.support.gateway import answer, gateway_with
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,14 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
-from tests.support.gateway import answer, gateway_with
-from tests.support.seed import (
+from examples.seed import (
     FIXTURES,
     RECEIVABLES,
     RECEIVE_RECEIVABLE,
     UNDO_RECEIVABLE_RECEIPT,
     load_fixture,
 )
+from tests.support.gateway import answer, gateway_with
 from tests.unit.test_create_invoice import EXPECTED_SEED_INVOICE
 
 TOKEN = "Token token=client-secret-123"

@@ -13,13 +13,13 @@ from typing import Any
 import httpx
 import pytest
 
+from examples.seed import seed_response
 from gateway import trusted_documents
 from gateway.allowlist import NOT_IN_LIST_MESSAGE, UNLISTED_LOG_MESSAGE
 from gateway.app import create_app
 from gateway.errors import ManifestError, SettingsError
 from gateway.settings import Settings
 from tests.support.gateway import UPSTREAM_URL, Gateway, answer, gateway_with
-from tests.support.seed import seed_response
 
 LISTED = "query Listed($id: ID!) { invoice(contractId: 3, id: $id) { id grossValue } }"
 UNLISTED = "query Unlisted($id: ID!) { invoice(contractId: 3, id: $id) { id grossValue } }"

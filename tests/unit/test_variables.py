@@ -12,16 +12,16 @@ import pytest
 from graphql import DocumentNode, OperationDefinitionNode, parse
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from gateway import variables
-from gateway.execution import PlannedExecutionContext
-from gateway.schema import build_schema
-from tests.support.seed import (
+from examples.seed import (
     CREATE_INVOICE,
     RECEIVABLES,
     SEARCH_INVOICES,
     UPDATE_INVOICE,
     seed_variables_json,
 )
+from gateway import variables
+from gateway.execution import PlannedExecutionContext
+from gateway.schema import build_schema
 
 SCHEMA = build_schema()._schema
 SEED: dict[str, Any] = json.loads(seed_variables_json(), parse_float=Decimal)

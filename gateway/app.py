@@ -26,6 +26,7 @@ from gateway.http.rate_limit import RateLimited, rate_limiter_for
 from gateway.idempotency import IdempotencyStore
 from gateway.idempotency.memory import MemoryIdempotencyStore
 from gateway.idempotency.redis import RedisIdempotencyStore
+from gateway.idempotency.writes import IdempotentWrites
 from gateway.input_limits import InputLimits
 from gateway.logs import RequestIdMiddleware
 from gateway.persisted_queries import MemoryPersistedQueryStore
@@ -34,7 +35,6 @@ from gateway.schema import build_schema
 from gateway.settings import Settings, load_settings
 from gateway.upstream.breaker import CircuitBreaker
 from gateway.upstream.client import UpstreamClient
-from gateway.upstream.idempotent import IdempotentWrites
 from gateway.upstream.transport import AiohttpTransport
 
 # The embedded sandbox is called in-process through this made-up origin.

@@ -8,11 +8,11 @@ from functools import cached_property
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
+from gateway.idempotency.writes import IdempotentWrites
+from gateway.rest.invoices import InvoicesAPI
+from gateway.rest.receivables import ReceivablesAPI
+from gateway.rest.session import ReadLoader, UpstreamSession, reader
 from gateway.upstream.client import UpstreamClient
-from gateway.upstream.idempotent import IdempotentWrites
-from gateway.upstream.invoices import InvoicesAPI
-from gateway.upstream.receivables import ReceivablesAPI
-from gateway.upstream.session import ReadLoader, UpstreamSession, reader
 
 
 @dataclass

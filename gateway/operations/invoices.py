@@ -9,6 +9,7 @@ import strawberry
 from gateway.context import Info
 from gateway.operations.idempotency_keys import idempotency_key
 from gateway.operations.user_errors import attempt, not_found
+from gateway.rest.pagination import DEFAULT_FIRST, MAX_FIRST
 from gateway.types.invoice import (
     ApproveInvoiceInput,
     ApproveInvoicePayload,
@@ -24,7 +25,6 @@ from gateway.types.invoice import (
     UpdateInvoiceInput,
     UpdateInvoicePayload,
 )
-from gateway.upstream.pagination import DEFAULT_FIRST, MAX_FIRST
 
 ContractId = Annotated[
     strawberry.ID, strawberry.argument(description="Contract the invoices are billed under.")

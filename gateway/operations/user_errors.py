@@ -10,8 +10,8 @@ from collections.abc import Awaitable
 from typing import TypeVar
 
 from gateway.errors import InvalidInput, UpstreamNotFound, UpstreamRejected
+from gateway.rest.rejections import user_errors_from_rejection
 from gateway.types.errors import UserError, UserErrorCode
-from gateway.upstream.rejections import user_errors_from_rejection
 
 T = TypeVar("T")
 

@@ -1,5 +1,5 @@
-"""Everything that knows the upstream REST API: transport, errors, translation and mapping.
+"""Talking HTTP to the upstream: one client owning its transport (aiohttp), circuit breaker
+and exact-decimal JSON codec, and the per-request session that makes each read once.
 
-Raw upstream dicts never leave this package: callers hand in GraphQL inputs and get GraphQL
-types (or the gateway's exceptions) back.
+It knows nothing of what the REST API means: `gateway.rest` builds on it.
 """

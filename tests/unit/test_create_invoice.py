@@ -19,7 +19,7 @@ from examples.seed import (
     seed_response,
     seed_variables_json,
 )
-from gateway.upstream.invoices import InvoicesAPI
+from gateway.rest.invoices import InvoicesAPI
 from tests.support.gateway import answer, gateway_with
 
 EXPECTED_SEED_INVOICE: dict[str, Any] = {

@@ -6,11 +6,11 @@ import pytest
 
 from examples.seed import load_fixture, search_response, seed_invoice
 from gateway.errors import UpstreamBadResponse
+from gateway.rest import envelopes
+from gateway.rest.mapping import invoice_from_rest, receivable_from_rest
 from gateway.types.invoice import InvoiceState
 from gateway.types.receivable import ReceivableState
-from gateway.upstream import envelopes
 from gateway.upstream.client import UpstreamResponse
-from gateway.upstream.mapping import invoice_from_rest, receivable_from_rest
 
 
 def response(data: object, status: int = 200) -> UpstreamResponse:

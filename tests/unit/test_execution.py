@@ -27,10 +27,10 @@ from examples.seed import (
 )
 from gateway import execution
 from gateway.context import Context
+from gateway.rest.invoices import InvoicesAPI
 from gateway.schema import GatewaySchema, build_schema
 from gateway.upstream import codec
 from gateway.upstream.client import UpstreamClient
-from gateway.upstream.invoices import InvoicesAPI
 
 PLANNED = build_schema()
 GRAPHQL_CORE = build_schema(planned_execution=False)

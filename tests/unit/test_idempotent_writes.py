@@ -21,12 +21,12 @@ from strawberry.dataloader import DataLoader
 from examples.seed import CREATE_INVOICE, RECEIVE_RECEIVABLE, load_fixture, seed_response
 from gateway.idempotency import Claim
 from gateway.idempotency.memory import MemoryIdempotencyStore
+from gateway.idempotency.writes import IdempotentWrites, decode_outcome, encode_outcome
+from gateway.rest.receivables import ReceivablesAPI
+from gateway.rest.session import UpstreamSession, reader
 from gateway.types.receivable import ReceiveReceivableInput
 from gateway.upstream import codec
 from gateway.upstream.client import UpstreamClient, UpstreamResponse
-from gateway.upstream.idempotent import IdempotentWrites, decode_outcome, encode_outcome
-from gateway.upstream.receivables import ReceivablesAPI
-from gateway.upstream.session import UpstreamSession, reader
 from tests.support.gateway import Gateway, Handler, answer, gateway_with
 
 TOKEN = "Token token=client-secret-123"

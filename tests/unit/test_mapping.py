@@ -9,10 +9,10 @@ import pytest
 
 from examples.seed import seed_response
 from gateway.errors import MissingId
+from gateway.rest.mapping import invoice_from_rest
 from gateway.types.invoice import ApprovalStatus, CustomerType, InvoiceState, ManagementType
 from gateway.types.payment_information import PaymentMethod
 from gateway.types.receivable import ReceivableState
-from gateway.upstream.mapping import invoice_from_rest
 
 BRT = dt.timezone(dt.timedelta(hours=-3))
 

@@ -7,8 +7,8 @@ import base64
 import pytest
 
 from gateway.errors import InvalidPageRequest
-from gateway.upstream.envelopes import SearchPage
-from gateway.upstream.pagination import (
+from gateway.rest.envelopes import SearchPage
+from gateway.rest.pagination import (
     DEFAULT_FIRST,
     MAX_FIRST,
     Cursor,

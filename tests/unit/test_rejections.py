@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from gateway.rest.rejections import field_path, user_errors_from_rejection
 from gateway.types.errors import UserErrorCode
-from gateway.upstream.rejections import field_path, user_errors_from_rejection
 
 
 def as_tuples(errors: object) -> list[tuple[list[str] | None, str, UserErrorCode]]:

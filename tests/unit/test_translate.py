@@ -10,6 +10,7 @@ import pytest
 import strawberry
 
 from gateway.errors import InvalidInput
+from gateway.rest.translate import create_invoice_request
 from gateway.scalars import UploadedFile
 from gateway.types.attachment import AttachmentInput
 from gateway.types.errors import UserErrorCode
@@ -18,7 +19,6 @@ from gateway.types.payment_information import PaymentInformationInput, PaymentMe
 from gateway.types.receivable import ReceivableInput
 from gateway.types.service import ServiceInput
 from gateway.upstream import codec
-from gateway.upstream.translate import create_invoice_request
 
 
 def minimal(**fields: object) -> CreateInvoiceInput:

@@ -9,6 +9,14 @@ import pytest
 import strawberry
 
 from gateway.errors import InvalidInput
+from gateway.rest.search import invoice_search_params, receivable_search_params
+from gateway.rest.translate import (
+    create_invoice_request,
+    invoice_path,
+    receivable_path,
+    receive_request,
+    update_invoice_request,
+)
 from gateway.types.attachment import AttachmentUpdateInput
 from gateway.types.errors import UserErrorCode
 from gateway.types.invoice import (
@@ -30,14 +38,6 @@ from gateway.types.receivable import (
 )
 from gateway.types.service import ServiceUpdateInput
 from gateway.upstream import codec
-from gateway.upstream.search import invoice_search_params, receivable_search_params
-from gateway.upstream.translate import (
-    create_invoice_request,
-    invoice_path,
-    receivable_path,
-    receive_request,
-    update_invoice_request,
-)
 
 ID = strawberry.ID
 

@@ -12,9 +12,9 @@ from typing import Any
 
 from strawberry.types.unset import UnsetType
 
+from gateway.rest.writer import enum_value, integer_id, upstream_date
 from gateway.types.invoice import InvoiceFilter
 from gateway.types.receivable import ReceivableState
-from gateway.upstream.writer import enum_value, integer_id, upstream_date
 
 
 def _id(value: str) -> str:

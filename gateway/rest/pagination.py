@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from gateway.errors import InvalidPageRequest
-from gateway.upstream.envelopes import SearchPage
+from gateway.rest.envelopes import SearchPage
 
 T = TypeVar("T")
 

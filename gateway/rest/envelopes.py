@@ -1,7 +1,7 @@
 """The upstream's response envelopes (`{"invoice": ...}`, `{"invoices": [...]}`, the search
 page) unwrapped into GraphQL types. Pure functions.
 
-The objects inside are mapped as leniently as ever (see `gateway.upstream.mapping`); only an
+The objects inside are mapped as leniently as ever (see `gateway.rest.mapping`); only an
 envelope without its object, or an object without an `id`, is an unreadable answer.
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from gateway.errors import MissingId, UpstreamBadResponse
+from gateway.rest.values import Fields
 from gateway.upstream.client import UpstreamResponse
-from gateway.upstream.values import Fields
 
 T = TypeVar("T")
 Build = Callable[[Mapping[str, object]], T]

@@ -13,6 +13,7 @@ from typing import TypeVar
 import strawberry
 
 from gateway.errors import MissingId
+from gateway.rest.values import Fields
 from gateway.types.attachment import Attachment
 from gateway.types.base import Mapped
 from gateway.types.invoice import (
@@ -25,7 +26,6 @@ from gateway.types.invoice import (
 from gateway.types.payment_information import PaymentInformation, PaymentMethod
 from gateway.types.receivable import Receivable, ReceivableState
 from gateway.types.service import Service
-from gateway.upstream.values import Fields
 
 M = TypeVar("M", bound=Mapped)
 

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from gateway.errors import UpstreamNotFound
+from gateway.rest import envelopes, pagination
+from gateway.rest.mapping import invoice_from_rest
+from gateway.rest.search import invoice_search_params
+from gateway.rest.session import Read, UpstreamSession
+from gateway.rest.translate import create_invoice_request, invoice_path, update_invoice_request
+from gateway.rest.writer import integer_id
 from gateway.types.connection import PageInfo
 from gateway.types.invoice import (
     CreateInvoiceInput,
@@ -13,13 +19,7 @@ from gateway.types.invoice import (
     InvoiceReference,
     UpdateInvoiceInput,
 )
-from gateway.upstream import envelopes, pagination
 from gateway.upstream.client import UpstreamResponse
-from gateway.upstream.mapping import invoice_from_rest
-from gateway.upstream.search import invoice_search_params
-from gateway.upstream.session import Read, UpstreamSession
-from gateway.upstream.translate import create_invoice_request, invoice_path, update_invoice_request
-from gateway.upstream.writer import integer_id
 
 
 class InvoicesAPI:

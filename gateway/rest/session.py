@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from strawberry.dataloader import DataLoader
 
+from gateway.idempotency.writes import IdempotentWrites
 from gateway.upstream.client import UpstreamClient, UpstreamResponse
-from gateway.upstream.idempotent import IdempotentWrites
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +77,7 @@ class UpstreamSession:
         self, method: str, path: str, body: object = None, *, idempotency_key: str | None = None
     ) -> UpstreamResponse:
         """Send a change; with an `idempotency_key`, at most once per key (see
-        `gateway.upstream.idempotent`)."""
+        `gateway.idempotency.writes`)."""
         # Whatever this request read before may no longer be what the upstream holds.
         self._reads.clear_all()
 

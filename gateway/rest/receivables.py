@@ -5,19 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 from gateway.errors import UpstreamNotFound
+from gateway.rest import envelopes
+from gateway.rest.mapping import receivable_from_rest
+from gateway.rest.search import receivable_search_params
+from gateway.rest.session import UpstreamSession
+from gateway.rest.translate import receivable_path, receive_request
+from gateway.rest.writer import integer_id
 from gateway.types.receivable import (
     Receivable,
     ReceivableReference,
     ReceivableState,
     ReceiveReceivableInput,
 )
-from gateway.upstream import envelopes
 from gateway.upstream.client import UpstreamResponse
-from gateway.upstream.mapping import receivable_from_rest
-from gateway.upstream.search import receivable_search_params
-from gateway.upstream.session import UpstreamSession
-from gateway.upstream.translate import receivable_path, receive_request
-from gateway.upstream.writer import integer_id
 
 
 class ReceivablesAPI:

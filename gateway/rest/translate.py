@@ -4,7 +4,7 @@ The body is what the upstream documents: wrapped in `{"invoice": ...}` (`{"recei
 for a receipt), integers where it shows integers, the UUID string for `charging_account_id`,
 amounts as `Decimal` (encoded as JSON numbers with exactly the digits the client gave, see
 `gateway.upstream.codec`), dates as `DD-MM-YYYY` (`DD/MM/YYYY` for a receipt) and the accrual
-month as `MM/YYYY`. Value forms and the unset/null rule are in `gateway.upstream.writer`.
+month as `MM/YYYY`. Value forms and the unset/null rule are in `gateway.rest.writer`.
 """
 
 from __future__ import annotations
@@ -13,14 +13,7 @@ import base64
 from typing import Any
 
 from gateway.errors import InvalidInput
-from gateway.scalars import UploadedFile
-from gateway.types.attachment import AttachmentInput
-from gateway.types.errors import UserError, UserErrorCode
-from gateway.types.invoice import CreateInvoiceInput, InvoiceReference, UpdateInvoiceInput
-from gateway.types.payment_information import PaymentInformationInput
-from gateway.types.receivable import ReceivableInput, ReceivableReference, ReceiveReceivableInput
-from gateway.types.service import ServiceInput
-from gateway.upstream.writer import (
+from gateway.rest.writer import (
     Body,
     ItemWriter,
     Writer,
@@ -32,6 +25,13 @@ from gateway.upstream.writer import (
     upstream_date,
     uuid,
 )
+from gateway.scalars import UploadedFile
+from gateway.types.attachment import AttachmentInput
+from gateway.types.errors import UserError, UserErrorCode
+from gateway.types.invoice import CreateInvoiceInput, InvoiceReference, UpdateInvoiceInput
+from gateway.types.payment_information import PaymentInformationInput
+from gateway.types.receivable import ReceivableInput, ReceivableReference, ReceiveReceivableInput
+from gateway.types.service import ServiceInput
 
 
 def create_invoice_request(input: CreateInvoiceInput) -> tuple[str, Body]:

@@ -16,10 +16,9 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from gateway import sandbox
+from gateway import fastpath, sandbox
 from gateway.allowlist import Allowlist
 from gateway.errors import IdempotencyStoreUnavailable, ManifestError, SettingsError, UpstreamError
-from gateway.gc_tuning import frozen_startup_objects
 from gateway.http.endpoint import EndpointOptions, GraphQLEndpoint
 from gateway.http.headers import HeaderLimitsMiddleware
 from gateway.http.rate_limit import RateLimited, rate_limiter_for
@@ -139,7 +138,7 @@ def create_app(
                         ttl=settings.idempotency_ttl_seconds,
                     ),
                 }
-                with frozen_startup_objects():
+                with fastpath.frozen_startup_objects(fastpath.active(settings.fast_path)):
                     yield state
         finally:
             await store.close()
@@ -187,6 +186,7 @@ def create_app(
             max_query_bytes=settings.max_query_bytes,
             input_limits=limits,
             document_cache_bytes=settings.document_cache_bytes,
+            fast_path=settings.fast_path,
         ),
         store=MemoryPersistedQueryStore(
             max_entries=settings.apq_max_entries, max_bytes=settings.apq_max_bytes

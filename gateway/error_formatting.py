@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from graphql import GraphQLError, GraphQLSyntaxError
 
 from gateway.errors import GatewayError
-from gateway.input_errors import scrub
+from gateway.input_errors import is_variable_error, scrub
 
 logger = logging.getLogger(__name__)
 
 INTERNAL_MESSAGE = "Internal server error."
-
-# graphql-core's variable coercion errors, as opposed to validation rules about variables
-# ("Variable '$v' is never used", "... is not defined", "... used in position expecting").
-_VARIABLE_VALUE = re.compile(
-    r"Variable '\$\w+' (?:has (?:an )?invalid value|got invalid value|of required type|"
-    r"of non-null type|is required and was not provided)"
-)
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -44,7 +36,7 @@ def error_code(error: GraphQLError) -> str:
     if error.path is None:
         # Before execution: validation, or variables that do not fit their types (worded
         # and coded by gateway.input_errors; graphql-core's own wording is the fallback).
-        if _VARIABLE_VALUE.match(error.message):
+        if is_variable_error(error):
             return "BAD_USER_INPUT"
         return "GRAPHQL_VALIDATION_FAILED"
     return "INTERNAL_SERVER_ERROR"

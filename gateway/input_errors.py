@@ -50,6 +50,17 @@ _UNKNOWN_FIELD = re.compile(
     r"(?:\. (Did you mean [^?]*\?))?"
 )
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")
+# graphql-core's variable coercion errors, as opposed to validation rules about variables
+# ("Variable '$v' is never used", "... is not defined", "... used in position expecting").
+_VARIABLE_VALUE = re.compile(
+    r"Variable '\$\w+' (?:has (?:an )?invalid value|got invalid value|of required type|"
+    r"of non-null type|is required and was not provided)"
+)
+
+
+def is_variable_error(error: GraphQLError) -> bool:
+    """A variable's value that does not fit its type (before execution, so no path)."""
+    return error.path is None and _VARIABLE_VALUE.match(error.message) is not None
 
 
 def scrub(message: str, printed_value: str | None = None) -> str:
@@ -185,4 +196,10 @@ def _path_text(name: str, steps: list[str | int]) -> str:
     return text
 
 
-__all__ = ["ValuesOfCorrectTypeWithoutValues", "scrub", "validation_rules", "variable_errors"]
+__all__ = [
+    "ValuesOfCorrectTypeWithoutValues",
+    "is_variable_error",
+    "scrub",
+    "validation_rules",
+    "variable_errors",
+]

@@ -13,11 +13,11 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from gateway import input_conversion
+from gateway import fastpath
 from gateway.document_cache import DocumentCache, Documents
 from gateway.document_limits import DocumentLimits
 from gateway.error_formatting import is_unexpected
-from gateway.execution import PlannedExecutionContext
+from gateway.input_errors import is_variable_error, variable_errors
 from gateway.input_limits import InputLimits, input_size_rule
 from gateway.operations.invoices import InvoiceMutations, InvoiceQueries
 from gateway.operations.receivables import ReceivableMutations, ReceivableQueries
@@ -27,6 +27,7 @@ from gateway.types.base import resolve_field
 logger = logging.getLogger(__name__)
 
 DOCUMENT_CACHE_BYTES = 32 * 1024 * 1024
+MAX_VARIABLE_ERRORS = 10
 
 
 @strawberry.type(description="Reads from the invoicing API.")
@@ -43,6 +44,25 @@ class GatewaySchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
+        document = None if execution_context is None else execution_context.graphql_document
+        if (
+            execution_context is not None
+            and document is not None
+            and any(is_variable_error(error) for error in errors)
+        ):
+            # graphql-core words variable errors with the value in them; these say the path
+            # and the reason instead. Strawberry answers with this very list, whichever
+            # execution ran (compiled or stock), so it is rewritten in place.
+            explained = variable_errors(
+                self._schema,
+                document,
+                execution_context.operation_name,
+                execution_context.variables,
+                hide_suggestions=self.config.disable_field_suggestions,
+                max_errors=MAX_VARIABLE_ERRORS,
+            )
+            if explained:
+                errors[:] = explained
         # Client mistakes and upstream failures are answers, not incidents: log only bugs.
         for error in errors:
             if is_unexpected(error):
@@ -64,7 +84,7 @@ def build_schema(
     max_query_bytes: int | None = None,
     input_limits: InputLimits | None = None,
     document_cache_bytes: int = DOCUMENT_CACHE_BYTES,
-    planned_execution: bool = True,
+    fast_path: bool = True,
 ) -> GatewaySchema:
     """The schema; production deployments hide its shape and bound what a document may cost.
 
@@ -94,23 +114,20 @@ def build_schema(
         hide_suggestions=not field_suggestions,
     )
     extensions: list[Callable[[], SchemaExtension]] = [lambda: DocumentCache(documents=documents)]
+    compiled = fastpath.active(fast_path)
     schema = GatewaySchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
-        # Off only to hold the plans to graphql-core's own results in tests.
-        execution_context_class=(
-            PlannedExecutionContext.configured(hide_suggestions=not field_suggestions)
-            if planned_execution
-            else None
-        ),
+        execution_context_class=(fastpath.execution_context_class() if compiled else None),
         config=StrawberryConfig(
             scalar_map=SCALAR_MAP,
             default_resolver=resolve_field,
             disable_field_suggestions=not field_suggestions,
         ),
     )
-    input_conversion.install(schema)
+    if compiled:
+        fastpath.install(schema)
     documents.limits = dataclasses.replace(
         documents.limits, known_fields=_field_names(schema._schema)
     )

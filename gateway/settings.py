@@ -202,6 +202,11 @@ class Settings(BaseSettings):
         description="Comma-separated addresses of proxies whose X-Forwarded-For is believed "
         "(the client address for rate limits and logs).",
     )
+    fast_path: bool = Field(
+        True,
+        description="The compiled execution (gateway.fastpath); off serves with stock "
+        "Strawberry execution: the same answers, more CPU per request.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Log level."
     )

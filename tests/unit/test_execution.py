@@ -25,15 +25,15 @@ from examples.seed import (
     seed_response,
     seed_variables_json,
 )
-from gateway import execution
 from gateway.context import Context
+from gateway.fastpath import execution
 from gateway.rest.invoices import InvoicesAPI
 from gateway.schema import GatewaySchema, build_schema
 from gateway.upstream import codec
 from gateway.upstream.client import UpstreamClient
 
 PLANNED = build_schema()
-GRAPHQL_CORE = build_schema(planned_execution=False)
+GRAPHQL_CORE = build_schema(fast_path=False)
 
 Handler = Callable[[httpx.Request], httpx.Response]
 

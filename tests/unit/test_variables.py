@@ -19,8 +19,8 @@ from examples.seed import (
     UPDATE_INVOICE,
     seed_variables_json,
 )
-from gateway import variables
-from gateway.execution import PlannedExecutionContext
+from gateway.fastpath import variables
+from gateway.fastpath.execution import PlannedExecutionContext
 from gateway.schema import build_schema
 
 SCHEMA = build_schema()._schema
@@ -140,24 +140,7 @@ def test_values_graphql_core_reports_are_left_to_it_and_its_errors_kept(
     expected = reference(document, values)
     assert isinstance(expected, list)  # graphql-core does report it
     assert expected
-    # The same problems at the same places, worded by gateway.input_errors: the variable, the
-    # path into it and the reason, without the value graphql-core quotes.
-    errors = planned(document, values)
-    assert isinstance(errors, list)
-    assert [error.locations for error in errors] == [error.locations for error in expected]
-    for error in errors:
-        assert error.message.startswith("Variable '$input' ")
-        for quoted in quoted_values(values):
-            assert quoted not in error.message
-
-
-def quoted_values(value: Any) -> list[str]:
-    """The strings in `values` long enough to be told apart from words of a message."""
-    if isinstance(value, dict):
-        return [text for item in value.values() for text in quoted_values(item)]
-    if isinstance(value, list):
-        return [text for item in value for text in quoted_values(item)]
-    return [value] if isinstance(value, str) and len(value) >= 4 else []
+    assert comparable(planned(document, values)) == comparable(expected)
 
 
 @pytest.mark.parametrize(("name", "source", "values"), UNCOMPILED, ids=[c[0] for c in UNCOMPILED])

@@ -11,7 +11,7 @@ error handling (a field the mapping flagged as a problem, a null in a non-null f
 a scalar cannot serialize) it gives up and graphql-core completes that object from scratch,
 which is safe because completing reads data and has no effects. Documents with directives,
 fields with arguments or resolvers of their own, and abstract types are never planned.
-tests/unit/test_execution.py holds every plan to graphql-core's own result.
+`tests/unit/test_execution.py` holds every plan to graphql-core's own result.
 """
 
 from __future__ import annotations
@@ -36,19 +36,18 @@ from graphql import (
     is_object_type,
     visit,
 )
-from graphql.execution.collect_fields import FieldDetails
 from graphql.language import BREAK, Visitor
-from graphql.type.definition import GraphQLResolveInfoHelpers
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
 from gateway.document_cache import compiled_for
-from gateway.input_errors import variable_errors
+from gateway.fastpath.compat import (
+    DEFINITION_BACKREF,
+    FieldDetails,
+    GraphQLResolveInfoHelpers,
+    StrawberryGraphQLCoreExecutionContext,
+)
+from gateway.fastpath.variables import prepared_operation
 from gateway.types.base import resolve_field
-from gateway.variables import prepared_operation
-
-DEFINITION_BACKREF = "strawberry-definition"
-MAX_VARIABLE_ERRORS = 10
 
 Plan = Callable[[Any], Any]
 FieldDetailsList = list[FieldDetails]
@@ -89,13 +88,6 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """
 
     compiled: dict[Hashable, Any] | None = None
-    # Whether "Did you mean ...?" is left out of variable errors (see `configured`).
-    hide_suggestions: bool = False
-
-    @classmethod
-    def configured(cls, *, hide_suggestions: bool) -> type[PlannedExecutionContext]:
-        """The class for one schema, with that schema's choice about suggestions."""
-        return type(cls.__name__, (cls,), {"hide_suggestions": hide_suggestions})
 
     @classmethod
     def build(
@@ -116,7 +108,7 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         **kwargs: Any,
     ) -> Any:
         # What graphql-core's `build` does, with the document's operation found once and the
-        # variables coerced by a compiled coercer (gateway.variables). Anything it does not
+        # variables coerced by a compiled coercer (gateway.fastpath.variables). Anything it does not
         # cover (several operations, fragment variables, a middleware list, variables that do
         # not coerce cleanly) goes through graphql-core's own `build`, errors and all.
         compiled = compiled_for(document)
@@ -161,23 +153,8 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
             *args,
             **kwargs,
         )
-        if not isinstance(built, list):
-            if isinstance(built, PlannedExecutionContext):
-                built.compiled = compiled
-            return built
-        if any(error.message.startswith("Variable '$") for error in built):
-            # graphql-core words variable errors with the value in them; these say the path
-            # and the reason instead.
-            explained = variable_errors(
-                schema,
-                document,
-                operation_name,
-                raw_variable_values,
-                hide_suggestions=cls.hide_suggestions,
-                max_errors=MAX_VARIABLE_ERRORS,
-            )
-            if explained:
-                return explained
+        if isinstance(built, PlannedExecutionContext):
+            built.compiled = compiled
         return built
 
     def complete_object_value(

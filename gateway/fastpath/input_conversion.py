@@ -7,7 +7,8 @@ type build its own value (`StrawberryObjectDefinition.from_input`); here every i
 the schema gets a builder made once from its definition, which does exactly what
 `convert_argument` does (fields present in the value converted, the others left to their
 defaults, `None` for required ones until graphql-core's own checks fill them) without the
-per-call inspection. tests/unit/test_input_conversion.py holds it to Strawberry's output.
+per-call inspection. The equivalence tests (`tests/unit/test_execution.py`) hold it to
+Strawberry's own.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLInputObjectType
-from strawberry.types.base import (
+
+from gateway.fastpath.compat import (
+    DEFINITION_BACKREF,
+    LazyType,
     StrawberryList,
     StrawberryMaybe,
     StrawberryObjectDefinition,
@@ -26,12 +30,9 @@ from strawberry.types.base import (
     StrawberryType,
     has_object_definition,
 )
-from strawberry.types.lazy_type import LazyType
 
 # A converter for one value that is not null; `None` means the value is used as it is.
 Converter = Callable[[Any], Any] | None
-
-DEFINITION_BACKREF = "strawberry-definition"
 
 
 class Unsupported(Exception):

@@ -8,7 +8,7 @@ input that was about 100 µs, 7% of the gateway's CPU per request. Here each ope
 variables get converters built once from their types, which do the same coercion (the same
 `coerce_input_value` of each leaf, defaults, `out_type`) in a fifth of the time.
 
-Like the completion plans in `gateway.execution`, a converter only ever handles values that
+Like the completion plans in `gateway.fastpath.execution`, a converter only ever handles values that
 coerce cleanly. At the first thing graphql-core would report (a null in a non-null position,
 an unknown field, a leaf that does not parse) it gives up, and graphql-core coerces the whole
 request again from scratch and writes the errors. Operations whose variables have defaults, and
@@ -35,14 +35,17 @@ from graphql import (
     is_input_type,
     is_required_input_field,
 )
-from graphql.execution.collect_fields import FragmentDetails
-from graphql.execution.get_variable_signature import GraphQLVariableSignature
-from graphql.execution.values import VariableValues, VariableValueSource
 from graphql.pyutils import is_iterable
 from graphql.utilities import type_from_ast
-from graphql.utilities.coerce_input_value import coerce_default_value
 
 from gateway.document_cache import compiled_for
+from gateway.fastpath.compat import (
+    FragmentDetails,
+    GraphQLVariableSignature,
+    VariableValues,
+    VariableValueSource,
+    coerce_default_value,
+)
 
 Converter = Callable[[Any], Any]
 

@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
     if args.command == "sandbox":
-        from gateway.sandbox import create_app as create_sandbox
+        from upstream_sandbox import create_app as create_sandbox
 
         app = create_sandbox(token=args.token)
         port = args.port if args.port is not None else 8001

@@ -16,7 +16,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from gateway import fastpath, sandbox
+import upstream_sandbox
+from gateway import fastpath
 from gateway.allowlist import Allowlist
 from gateway.errors import IdempotencyStoreUnavailable, ManifestError, SettingsError, UpstreamError
 from gateway.http.endpoint import EndpointOptions, GraphQLEndpoint
@@ -79,7 +80,7 @@ def _limits(settings: Settings) -> httpx.Limits:
 
 def _transport(settings: Settings) -> httpx.AsyncBaseTransport:
     if settings.upstream_url is None:
-        return httpx.ASGITransport(app=sandbox.create_app())
+        return httpx.ASGITransport(app=upstream_sandbox.create_app())
     return AiohttpTransport(limits=_limits(settings))
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from examples.seed import seed_variables_json
 from gateway.app import create_app
-from gateway.sandbox import create_app as create_sandbox
 from gateway.settings import Settings
 from tests.support.recorder import Recorder
 from tests.support.servers import serve
+from upstream_sandbox import create_app as create_sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = ROOT / "clients"

@@ -8,10 +8,10 @@ import httpx
 import pytest
 
 from gateway.app import create_app
-from gateway.sandbox import create_app as create_sandbox
 from gateway.settings import Settings
 from tests.support.recorder import Recorder
 from tests.support.servers import serve
+from upstream_sandbox import create_app as create_sandbox
 
 SANDBOX_TOKEN = "e2e-token"
 AUTHORIZATION = f"Token token={SANDBOX_TOKEN}"

@@ -21,10 +21,10 @@ import httpx
 import pytest
 
 from gateway.app import create_app
-from gateway.sandbox import create_app as create_sandbox
 from gateway.settings import Settings
 from tests.support.processes import clean_env, started
 from tests.support.servers import serve
+from upstream_sandbox import create_app as create_sandbox
 
 # Seconds a blocking read waits for the server's move before the test fails: far above
 # every timeout configured here, so only a server that never moves reaches it.

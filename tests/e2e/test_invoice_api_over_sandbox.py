@@ -27,13 +27,13 @@ from examples.seed import (
     UNDO_RECEIVABLE_RECEIPT,
     UPDATE_INVOICE,
 )
-from gateway.sandbox import Contract
-from gateway.sandbox import create_app as create_sandbox
-from gateway.sandbox.formats import SAO_PAULO
-from gateway.sandbox.store import DEFAULT_CONTRACTS
 from tests.e2e.conftest import AUTHORIZATION, SANDBOX_TOKEN
 from tests.support.recorder import Recorded, Recorder
 from tests.support.servers import serve
+from upstream_sandbox import Contract
+from upstream_sandbox import create_app as create_sandbox
+from upstream_sandbox.formats import SAO_PAULO
+from upstream_sandbox.store import DEFAULT_CONTRACTS
 
 # Besides the default contracts (organization 1), one organization per test that counts what
 # it finds, so invoices other tests create never show up in it.

@@ -11,7 +11,7 @@ import pytest
 import pytest_asyncio
 from starlette.applications import Starlette
 
-from gateway.sandbox import create_app
+from upstream_sandbox import create_app
 
 from .support import TOKEN, client_for, load_fixture
 

@@ -6,7 +6,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from gateway.sandbox import create_app
+from upstream_sandbox import create_app
 
 from .support import TOKEN, client_for, create_invoice, minimal_invoice
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from gateway.sandbox import Contract, create_app
+from upstream_sandbox import Contract, create_app
 
 from .support import client_for, create_invoice, minimal_invoice
 

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from gateway.sandbox import Contract, create_app
-from gateway.sandbox.formats import SAO_PAULO
+from upstream_sandbox import Contract, create_app
+from upstream_sandbox.formats import SAO_PAULO
 
 from .support import client_for, create_invoice, receive
 

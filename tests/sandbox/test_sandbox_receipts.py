@@ -8,7 +8,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from gateway.sandbox.formats import SAO_PAULO
+from upstream_sandbox.formats import SAO_PAULO
 
 from .support import create_invoice, receive
 

@@ -54,3 +54,16 @@ def test_a_layer_never_imports_the_layers_above_it(layer: str) -> None:
         )
     ]
     assert wrong == []
+
+
+def test_the_sandbox_is_a_package_of_its_own_that_knows_nothing_of_the_gateway() -> None:
+    sandbox = GATEWAY.parent / "upstream_sandbox"
+    files = sorted(sandbox.rglob("*.py"))
+    assert files
+    wrong = [
+        (path.name, module)
+        for path in files
+        for module in imports_of(path)
+        if module.startswith("gateway.")
+    ]
+    assert wrong == []

@@ -261,9 +261,9 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
             item = self._compile_value(type_.of_type, fields)
             if item is None:
                 return None
-            return lambda value: _list(value, item)
+            return lambda value: _complete_list(value, item)
         if is_leaf_type(type_):
-            return lambda value, leaf=type_: _leaf(leaf, value)  # type: ignore[misc]
+            return lambda value, leaf=type_: _complete_leaf(leaf, value)  # type: ignore[misc]
         if is_object_type(type_):
             assert isinstance(type_, GraphQLObjectType)
             sub = self._compile_object(type_, fields)
@@ -293,7 +293,7 @@ def _required(value: Any) -> Any:
     return value
 
 
-def _list(value: Any, item: Callable[[Any], Any]) -> Any:
+def _complete_list(value: Any, item: Callable[[Any], Any]) -> Any:
     if value is None:
         return None
     if not isinstance(value, (list, tuple)):
@@ -301,7 +301,7 @@ def _list(value: Any, item: Callable[[Any], Any]) -> Any:
     return [item(entry) for entry in value]
 
 
-def _leaf(type_: GraphQLLeafType, value: Any) -> Any:
+def _complete_leaf(type_: GraphQLLeafType, value: Any) -> Any:
     if value is None:
         return None
     try:

@@ -32,7 +32,7 @@ from gateway.fastpath.compat import (
 )
 
 # A converter for one value that is not null; `None` means the value is used as it is.
-Converter = Callable[[Any], Any] | None
+Builder = Callable[[Any], Any] | None
 
 
 class Unsupported(Exception):
@@ -58,10 +58,10 @@ def install(schema: strawberry.Schema) -> None:
 def compile_input(
     definition: StrawberryObjectDefinition, names: Any
 ) -> Callable[[type, Mapping[str, Any], Any], Any]:
-    fields: list[tuple[str, str, Converter]] = []
+    fields: list[tuple[str, str, Builder]] = []
     required: dict[str, None] = {}
     for field in definition.fields:
-        converter = _converter(field.resolve_type(type_definition=definition))
+        converter = _builder(field.resolve_type(type_definition=definition))
         fields.append((names.from_field(field), field.python_name, converter))
         if (
             field.default_value is dataclasses.MISSING
@@ -80,15 +80,15 @@ def compile_input(
     return from_input
 
 
-def _converter(type_: StrawberryType | type) -> Converter:
+def _builder(type_: StrawberryType | type) -> Builder:
     if isinstance(type_, StrawberryMaybe):
         raise Unsupported("Maybe wraps values in Some")
     if isinstance(type_, StrawberryOptional):
-        return _converter(type_.of_type)
+        return _builder(type_.of_type)
     if isinstance(type_, LazyType):
-        return _converter(type_.resolve_type())
+        return _builder(type_.resolve_type())
     if isinstance(type_, StrawberryList):
-        item = _converter(type_.of_type)
+        item = _builder(type_.of_type)
         if item is None:
             # Copied: graphql-core shares one default list between requests.
             return list

@@ -1,14 +1,14 @@
-"""Coercing a request's variables by converters compiled once per operation, with graphql-core
+"""Coercing a request's variables by coercers compiled once per operation, with graphql-core
 as the fallback.
 
 graphql-core coerces variables by walking the value and its type together on every request:
 it rebuilds each variable's type from the AST, walks the whole value once more to bound its
 nesting, and dispatches on the kind of type at every level. For the full `createInvoice`
 input that was about 100 µs, 7% of the gateway's CPU per request. Here each operation's
-variables get converters built once from their types, which do the same coercion (the same
+variables get coercers built once from their types, which do the same coercion (the same
 `coerce_input_value` of each leaf, defaults, `out_type`) in a fifth of the time.
 
-Like the completion plans in `gateway.fastpath.execution`, a converter only ever handles values that
+Like the completion plans in `gateway.fastpath.execution`, a coercer only ever handles values that
 coerce cleanly. At the first thing graphql-core would report (a null in a non-null position,
 an unknown field, a leaf that does not parse) it gives up, and graphql-core coerces the whole
 request again from scratch and writes the errors. Operations whose variables have defaults, and
@@ -47,7 +47,7 @@ from gateway.fastpath.compat import (
     coerce_default_value,
 )
 
-Converter = Callable[[Any], Any]
+Coercer = Callable[[Any], Any]
 
 
 class _Fallback(Exception):
@@ -57,9 +57,7 @@ class _Fallback(Exception):
 class VariablesCoercer:
     """Coerces the variables of one operation, or says graphql-core must (`None`)."""
 
-    def __init__(
-        self, variables: Sequence[tuple[GraphQLVariableSignature, bool, Converter]]
-    ) -> None:
+    def __init__(self, variables: Sequence[tuple[GraphQLVariableSignature, bool, Coercer]]) -> None:
         self._variables = variables
 
     def __call__(self, inputs: dict[str, Any]) -> VariableValues | None:
@@ -86,14 +84,14 @@ def compile_variables(
 ) -> VariablesCoercer | None:
     """The coercer for an operation's variable definitions, or `None` if it is left to
     graphql-core."""
-    variables: list[tuple[GraphQLVariableSignature, bool, Converter]] = []
+    variables: list[tuple[GraphQLVariableSignature, bool, Coercer]] = []
     for definition in definitions:
         if definition.default_value is not None:
             return None
         type_ = type_from_ast(schema, definition.type)
         if type_ is None or not is_input_type(type_):
             return None
-        convert = _converter(type_, ())
+        convert = _coercer(type_, ())
         if convert is None:
             return None
         signature = GraphQLVariableSignature(
@@ -103,22 +101,22 @@ def compile_variables(
     return VariablesCoercer(variables)
 
 
-def _converter(type_: GraphQLInputType, seen: tuple[str, ...]) -> Converter | None:
+def _coercer(type_: GraphQLInputType, seen: tuple[str, ...]) -> Coercer | None:
     if isinstance(type_, GraphQLNonNull):
-        inner = _converter(type_.of_type, seen)
-        return None if inner is None else _non_null(inner)
+        inner = _coercer(type_.of_type, seen)
+        return None if inner is None else _coerce_non_null(inner)
     if isinstance(type_, GraphQLList):
-        item = _converter(type_.of_type, seen)
-        return None if item is None else _list(item)
+        item = _coercer(type_.of_type, seen)
+        return None if item is None else _coerce_list(item)
     if isinstance(type_, GraphQLInputObjectType):
         if type_.is_one_of or type_.name in seen:
             return None
-        return _input_object(type_, (*seen, type_.name))
+        return _coerce_input_object(type_, (*seen, type_.name))
     coerce = type_.coerce_input_value
-    return None if coerce is None else _leaf(coerce)
+    return None if coerce is None else _coerce_leaf(coerce)
 
 
-def _non_null(inner: Converter) -> Converter:
+def _coerce_non_null(inner: Coercer) -> Coercer:
     def convert(value: Any) -> Any:
         if value is None:
             raise _Fallback
@@ -127,7 +125,7 @@ def _non_null(inner: Converter) -> Converter:
     return convert
 
 
-def _list(item: Converter) -> Converter:
+def _coerce_list(item: Coercer) -> Coercer:
     def convert(value: Any) -> Any:
         if value is None:
             return None
@@ -140,14 +138,14 @@ def _list(item: Converter) -> Converter:
     return convert
 
 
-def _input_object(type_: GraphQLInputObjectType, seen: tuple[str, ...]) -> Converter | None:
-    fields: list[tuple[str, str, bool, Any, Converter]] = []
+def _coerce_input_object(type_: GraphQLInputObjectType, seen: tuple[str, ...]) -> Coercer | None:
+    fields: list[tuple[str, str, bool, Any, Coercer]] = []
     for name, field in type_.fields.items():
-        convert_field = _converter(field.type, seen)
-        if convert_field is None:
+        coerce_field = _coercer(field.type, seen)
+        if coerce_field is None:
             return None
         required = is_required_input_field(field)
-        fields.append((name, field.out_name or name, required, field, convert_field))
+        fields.append((name, field.out_name or name, required, field, coerce_field))
     known = frozenset(type_.fields)
     out_type = type_.out_type
 
@@ -157,7 +155,7 @@ def _input_object(type_: GraphQLInputObjectType, seen: tuple[str, ...]) -> Conve
         if type(value) is not dict or not known.issuperset(value):
             raise _Fallback
         coerced: dict[str, Any] = {}
-        for name, out_name, required, field, convert_field in fields:
+        for name, out_name, required, field, coerce_field in fields:
             field_value = value.get(name, Undefined)
             if field_value is Undefined:
                 if required:
@@ -166,13 +164,13 @@ def _input_object(type_: GraphQLInputObjectType, seen: tuple[str, ...]) -> Conve
                 if default is not Undefined:
                     coerced[out_name] = default
             else:
-                coerced[out_name] = convert_field(field_value)
+                coerced[out_name] = coerce_field(field_value)
         return out_type(coerced)
 
     return convert
 
 
-def _leaf(coerce: Callable[[Any], Any]) -> Converter:
+def _coerce_leaf(coerce: Callable[[Any], Any]) -> Coercer:
     def convert(value: Any) -> Any:
         if value is None:
             return None

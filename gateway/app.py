@@ -72,9 +72,11 @@ def _idempotency_store(settings: Settings) -> IdempotencyStore:
 
 
 def _limits(settings: Settings) -> httpx.Limits:
+    # aiohttp keeps any connection of its pool alive for reuse (for 5 s idle): the pool's
+    # size is the one bound there is.
     return httpx.Limits(
         max_connections=settings.max_connections,
-        max_keepalive_connections=settings.max_keepalive_connections,
+        max_keepalive_connections=settings.max_connections,
     )
 
 
@@ -85,10 +87,11 @@ def _transport(settings: Settings) -> httpx.AsyncBaseTransport:
 
 
 def _http_client(settings: Settings, transport: httpx.AsyncBaseTransport) -> httpx.AsyncClient:
+    # Sending is bounded by the whole exchange's deadline: aiohttp has no write timeout.
     timeout = httpx.Timeout(
+        settings.request_timeout,
         connect=settings.connect_timeout,
         read=settings.read_timeout,
-        write=settings.write_timeout,
         pool=settings.pool_timeout,
     )
     return httpx.AsyncClient(

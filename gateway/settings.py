@@ -64,7 +64,6 @@ class Settings(BaseSettings):
     )
     connect_timeout: float = Field(5.0, gt=0, description="Seconds to open a connection upstream.")
     read_timeout: float = Field(30.0, gt=0, description="Seconds to wait for upstream bytes.")
-    write_timeout: float = Field(30.0, gt=0, description="Seconds to send a request upstream.")
     pool_timeout: float = Field(
         5.0, gt=0, description="Seconds to wait for a free upstream connection."
     )
@@ -84,9 +83,6 @@ class Settings(BaseSettings):
         30.0, gt=0, description="Seconds the circuit stays open before one trial call."
     )
     max_connections: int = Field(100, ge=1, description="Upper bound on upstream connections.")
-    max_keepalive_connections: int = Field(
-        20, ge=0, description="Idle upstream connections kept open for reuse."
-    )
     redis_url: RedisDsn | None = Field(
         None,
         description="Redis for idempotency keys shared by every gateway process, e.g. "

@@ -41,7 +41,7 @@ BYTES_PER_TOKEN = 1024
 class DocumentWork:
     """The tokens of documents the cache did not hold, parsed and validated for one request
     (what a rate limit charges for: a cached document costs nothing of it). Parse and
-    validation cost about 40 µs of CPU per token, so tokens measure it, and unlike timings
+    validation cost roughly the same CPU per token, so tokens measure it, and unlike timings
     they come out the same on every machine."""
 
     __slots__ = ("tokens",)

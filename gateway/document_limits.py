@@ -1,9 +1,9 @@
 """What a document may cost, checked before graphql-core spends anything on it.
 
-graphql-core's parser costs about 15-20 µs of CPU per token and its validation more, and a
-hostile document is new every time (change a comment and no cache helps). So the limits are
-checked from the cheapest signal up, and a document over any of them is refused before it is
-parsed:
+graphql-core's parser costs tens of µs of CPU per token and its validation more (figures
+in bench/README.md), and a hostile document is new every time (change a comment and no
+cache helps). So the limits are checked from the cheapest signal up, and a document over
+any of them is refused before it is parsed:
 
 1. its size in bytes (`max_query_bytes`), before anything else;
 2. its tokens and comments, counted by one regular expression that runs in C
@@ -13,8 +13,8 @@ parsed:
    and execution recurse once per level), fields no type has, and the same field or
    fragment selected over and over in one selection set. The last one is what makes
    graphql-core's OverlappingFieldsCanBeMerged rule quadratic (990 copies of `__typename`
-   cost 190 ms and end in a RecursionError), and no real client repeats a field more than a
-   few times.
+   cost a fifth of a second and end in a RecursionError), and no real client repeats a field
+   more than a few times.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class DocumentLimits:
     max_directives: int | None = None
     # Longest string literal, and the longest for an input field named `content` (an
     # attachment's Base64): graphql-core's lexer reads a string a character at a time in
-    # Python (17 ms for 30 KB), so one that the input limits refuse anyway is refused unread.
+    # Python, so one that the input limits refuse anyway is refused unread.
     max_string_length: int | None = None
     max_content_length: int | None = None
     # Every field name of the schema's object and interface types: a document selecting
@@ -136,8 +136,8 @@ def _check_count(tokens: int, query: str, max_tokens: int) -> None:
 def without_comment_text(query: str) -> str:
     """`query` with each comment emptied (`#` kept), for the parser.
 
-    graphql-core's lexer steps through a comment one character at a time in Python (12 ms
-    for 30 KB); a comment runs to the end of its line, so emptying it moves no token and
+    graphql-core's lexer steps through a comment one character at a time in Python; a
+    comment runs to the end of its line, so emptying it moves no token and
     every error location stays right.
     """
     if "#" not in query:

@@ -2,7 +2,7 @@
 
 After start-up the process holds ~90,000 objects that never become garbage: modules, the
 schema, compiled plans. CPython's oldest-generation collections walk all of them again and
-again, which cost about 4% of the gateway's CPU under load and put 20-50 ms pauses into
+again, which cost a few percent of the gateway's CPU under load and put long pauses into
 single requests. `gc.freeze()` moves them out of the collector's sight; collections then
 only walk what requests create (bench/README.md has the measurements).
 """

@@ -4,11 +4,13 @@ as the fallback.
 graphql-core coerces variables by walking the value and its type together on every request:
 it rebuilds each variable's type from the AST, walks the whole value once more to bound its
 nesting, and dispatches on the kind of type at every level. For the full `createInvoice`
-input that was about 100 µs, 7% of the gateway's CPU per request. Here each operation's
-variables get coercers built once from their types, which do the same coercion (the same
-`coerce_input_value` of each leaf, defaults, `out_type`) in a fifth of the time.
+input that was a noticeable share of the gateway's CPU per request (bench/README.md has the
+figures). Here each operation's variables get coercers built once from their types, which
+do the same coercion (the same `coerce_input_value` of each leaf, defaults, `out_type`) in
+a fraction of the time.
 
-Like the completion plans in `gateway.fastpath.execution`, a coercer only ever handles values that
+Like the completion plans in `gateway.fastpath.execution`, a coercer only ever handles values
+that
 coerce cleanly. At the first thing graphql-core would report (a null in a non-null position,
 an unknown field, a leaf that does not parse) it gives up, and graphql-core coerces the whole
 request again from scratch and writes the errors. Operations whose variables have defaults, and

@@ -145,9 +145,9 @@ def rate_limiter_for(settings: Settings) -> RateLimiter | None:
 
 # How long a refusal is held before it is sent (at most the Retry-After itself).
 REFUSAL_PAUSE = 1.0
-# Tokens of a new document that cost as much of the budget as one more request: about 1 ms
-# of parse and validation (a documented createInvoice, 130 tokens, costs 5 more the first
-# time; a hostile 1000-token document 40).
+# Tokens of a new document that cost as much of the budget as one more request: about a
+# millisecond of parse and validation (a documented createInvoice, 130 tokens, costs 5 more
+# the first time; a hostile 1000-token document 40).
 TOKENS_PER_REQUEST = 25
 
 
@@ -174,7 +174,7 @@ class RateLimited:
                 await self.app(scope, receive, send)
             # A document the gateway had not seen costs one more request per
             # TOKENS_PER_REQUEST of its tokens: otherwise a client within its request budget
-            # could spend the process's CPU on new costly documents (40 ms each near the
+            # could spend the process's CPU on new costly documents (tens of ms each near the
             # token limit) and no request count would stop it. Cached documents cost nothing.
             await self._limiter.charge(key, work.tokens // TOKENS_PER_REQUEST)
             return

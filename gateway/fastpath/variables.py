@@ -10,12 +10,11 @@ do the same coercion (the same `coerce_input_value` of each leaf, defaults, `out
 a fraction of the time.
 
 Like the completion plans in `gateway.fastpath.execution`, a coercer only ever handles values
-that
-coerce cleanly. At the first thing graphql-core would report (a null in a non-null position,
-an unknown field, a leaf that does not parse) it gives up, and graphql-core coerces the whole
-request again from scratch and writes the errors. Operations whose variables have defaults, and
-types that are recursive or `@oneOf`, are never compiled. tests/unit/test_variables.py holds
-the converters to graphql-core's own results.
+that coerce cleanly. At the first thing graphql-core would report (a null in a non-null
+position, an unknown field, a leaf that does not parse) it gives up, and graphql-core coerces
+the whole request again from scratch and writes the errors. Operations whose variables have
+defaults, and types that are recursive or `@oneOf`, are never compiled.
+`tests/unit/test_variables.py` holds the coercers to graphql-core's own results.
 """
 
 from __future__ import annotations

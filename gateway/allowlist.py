@@ -21,8 +21,8 @@ from typing import Literal
 from gateway import persisted_queries, trusted_documents
 from gateway.errors import MalformedRequest, PersistedQueryNotFound
 from gateway.http.request import GraphQLRequest
-from gateway.persisted_queries import PersistedQueryStore
-from gateway.trusted_documents import TrustedDocuments, plain_hash, sha256_hex
+from gateway.persisted_queries import PersistedQueryStore, sha256_hex
+from gateway.trusted_documents import TrustedDocuments, plain_hash
 
 logger = logging.getLogger(__name__)
 

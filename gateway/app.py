@@ -142,7 +142,7 @@ def create_app(
                         ttl=settings.idempotency_ttl_seconds,
                     ),
                 }
-                with fastpath.frozen_startup_objects(fastpath.active(settings.fast_path)):
+                with fastpath.frozen_startup_objects(schema.compiled):
                     yield state
         finally:
             await store.close()
@@ -179,19 +179,20 @@ def create_app(
         max_upload_bytes=settings.max_upload_bytes,
         max_depth=settings.max_json_depth,
     )
+    schema = build_schema(
+        introspection=settings.introspection,
+        field_suggestions=settings.field_suggestions,
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_directives=settings.max_directives,
+        max_tokens=settings.max_tokens,
+        max_query_bytes=settings.max_query_bytes,
+        input_limits=limits,
+        document_cache_bytes=settings.document_cache_bytes,
+        fast_path=settings.fast_path,
+    )
     graphql = GraphQLEndpoint(
-        schema=build_schema(
-            introspection=settings.introspection,
-            field_suggestions=settings.field_suggestions,
-            max_depth=settings.max_query_depth,
-            max_aliases=settings.max_aliases,
-            max_directives=settings.max_directives,
-            max_tokens=settings.max_tokens,
-            max_query_bytes=settings.max_query_bytes,
-            input_limits=limits,
-            document_cache_bytes=settings.document_cache_bytes,
-            fast_path=settings.fast_path,
-        ),
+        schema=schema,
         store=MemoryPersistedQueryStore(
             max_entries=settings.apq_max_entries, max_bytes=settings.apq_max_bytes
         ),

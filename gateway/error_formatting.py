@@ -57,3 +57,9 @@ def format_error(error: GraphQLError) -> dict[str, object]:
         formatted["message"] = scrub(error.message)
     formatted["extensions"] = {**(formatted.get("extensions") or {}), "code": error_code(error)}
     return dict(formatted)
+
+
+def error_body(message: str, code: str, **extensions: object) -> dict[str, object]:
+    """A response body with one error and no data: the shape every refusal takes, from the
+    connection guard to the endpoint."""
+    return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}

@@ -55,6 +55,11 @@ class MemoryPersistedQueryStore:
             self._queries.popitem()
 
 
+def sha256_hex(text: str) -> str:
+    """A query's hash as APQ and trusted documents write it: lowercase hex SHA-256."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def requested_hash(operation: GraphQLRequest) -> str | None:
     """The APQ hash the request carries, after checking the extension's shape."""
     extension: Any = (operation.extensions or {}).get("persistedQuery")
@@ -98,7 +103,7 @@ async def resolve(operation: GraphQLRequest, store: PersistedQueryStore) -> str 
         if query is None:
             raise PersistedQueryNotFound(sha256_hash)
         return query
-    if hashlib.sha256(operation.query.encode()).hexdigest() != sha256_hash:
+    if sha256_hex(operation.query) != sha256_hash:
         raise hash_mismatch()
     await store.put(sha256_hash, operation.query)
     return operation.query

@@ -41,6 +41,9 @@ class Mutation(InvoiceMutations, ReceivableMutations):
 
 
 class GatewaySchema(strawberry.Schema):
+    # Whether it runs on the compiled execution (`gateway.fastpath`), set by `build_schema`.
+    compiled: bool = False
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -131,6 +134,7 @@ def build_schema(
     documents.limits = dataclasses.replace(
         documents.limits, known_fields=_field_names(schema._schema)
     )
+    schema.compiled = compiled
     return schema
 
 

@@ -14,7 +14,6 @@ hash serves both a hash-only request and the check of a full query text.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -24,6 +23,7 @@ from typing import Any
 from graphql import GraphQLSyntaxError, parse
 
 from gateway.errors import ManifestError
+from gateway.persisted_queries import sha256_hex
 
 APOLLO_FORMAT = "apollo-persisted-query-manifest"
 APOLLO_OPERATION_TYPES = frozenset({"query", "mutation", "subscription"})
@@ -31,10 +31,6 @@ SHA256_PREFIX = "sha256:"
 _TYPES_TEXT = "one of " + ", ".join(sorted(APOLLO_OPERATION_TYPES))
 
 _HEX_SHA256 = re.compile(r"[0-9a-f]{64}")
-
-
-def sha256_hex(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def plain_hash(identifier: str) -> str | None:

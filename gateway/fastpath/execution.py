@@ -113,7 +113,9 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # not coerce cleanly) goes through graphql-core's own `build`, errors and all.
         compiled = compiled_for(document)
         prepared = (
-            None if compiled is None else prepared_operation(schema, document, operation_name)
+            None
+            if compiled is None
+            else prepared_operation(schema, document, operation_name, compiled)
         )
         if prepared is not None and not isinstance(middleware, (list, tuple)):
             variable_values = prepared.coerce(raw_variable_values or {})

@@ -19,7 +19,7 @@ defaults, and types that are recursive or `@oneOf`, are never compiled.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, NamedTuple
 
 from graphql import (
@@ -39,7 +39,6 @@ from graphql import (
 from graphql.pyutils import is_iterable
 from graphql.utilities import type_from_ast
 
-from gateway.document_cache import compiled_for
 from gateway.fastpath.compat import (
     FragmentDetails,
     GraphQLVariableSignature,
@@ -199,15 +198,15 @@ class PreparedOperation(NamedTuple):
 
 
 def prepared_operation(
-    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    compiled: dict[Hashable, Any],
 ) -> PreparedOperation | None:
     """The operation to run, its fragments and its variables' coercer, found once per cached
-    document and operation name; `None` where graphql-core's `build` must decide (and report)
-    itself: no operation or several without a name, fragments with variables of their own, or
-    a document the cache does not hold."""
-    compiled = compiled_for(document)
-    if compiled is None:
-        return None
+    document (`compiled` is its entry's store) and operation name; `None` where graphql-core's
+    `build` must decide (and report) itself: no operation or several without a name, or
+    fragments with variables of their own."""
     key = ("prepared", id(schema), operation_name)
     try:
         prepared: PreparedOperation | None = compiled[key]

@@ -28,7 +28,7 @@ from strawberry.types.graphql import OperationType
 from gateway import persisted_queries
 from gateway.allowlist import Allowlist
 from gateway.context import Context
-from gateway.error_formatting import INTERNAL_MESSAGE, format_error
+from gateway.error_formatting import INTERNAL_MESSAGE, error_body, format_error
 from gateway.errors import MalformedRequest, PersistedQueryNotFound
 from gateway.http.csrf import is_forgery_risk
 from gateway.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
@@ -238,14 +238,7 @@ class GraphQLEndpoint:
                 query = await persisted_queries.resolve(operation, self._store)
         except PersistedQueryNotFound:
             return _Result(
-                {
-                    "errors": [
-                        {
-                            "message": persisted_queries.NOT_FOUND_MESSAGE,
-                            "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"},
-                        }
-                    ]
-                },
+                error_body(persisted_queries.NOT_FOUND_MESSAGE, "PERSISTED_QUERY_NOT_FOUND"),
                 request_error=False,
             )
         if query is None:
@@ -254,10 +247,7 @@ class GraphQLEndpoint:
             problem := oversized_variable(operation.variables, limits)
         ):
             message, code = problem
-            return _Result(
-                {"errors": [{"message": message, "extensions": {"code": code}}]},
-                request_error=True,
-            )
+            return _Result(error_body(message, code), request_error=True)
         upstream: UpstreamClient = request.state.upstream
         context = Context(
             upstream=upstream,
@@ -319,8 +309,7 @@ def _json_response(body: object, status: int, media_type: str) -> Response:
 
 
 def _error_response(error: MalformedRequest, media_type: str) -> Response:
-    body = {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}
-    response = _json_response(body, error.status, media_type)
+    response = _json_response(error_body(error.message, error.code), error.status, media_type)
     response.headers.update(error.headers)
     return response
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway.error_formatting import error_body
+
 CODE = "HEADERS_TOO_LARGE"
 
 
@@ -46,7 +48,7 @@ class HeaderLimitsMiddleware:
 
 
 async def _refuse(send: Send, message: str) -> None:
-    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": CODE}}]})
+    body = orjson.dumps(error_body(message, CODE))
     await send(
         {
             "type": "http.response.start",

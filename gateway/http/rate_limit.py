@@ -33,6 +33,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.document_cache import measured_work
+from gateway.error_formatting import error_body
 from gateway.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
 from gateway.rate_limit_storage import BoundedMemoryStorage, SharedRedisStorage
 from gateway.settings import Settings
@@ -191,16 +192,9 @@ def too_many_requests(retry_after: int, accept: str | None) -> Response:
         GRAPHQL_RESPONSE_JSON if choose_media_type(accept) == GRAPHQL_RESPONSE_JSON else JSON
     )
     unit = "second" if retry_after == 1 else "seconds"
-    body = {
-        "errors": [
-            {
-                "message": f"Too many requests; retry after {retry_after} {unit}.",
-                "extensions": {"code": RATE_LIMITED, "retryAfter": retry_after},
-            }
-        ]
-    }
+    message = f"Too many requests; retry after {retry_after} {unit}."
     return Response(
-        orjson.dumps(body),
+        orjson.dumps(error_body(message, RATE_LIMITED, retryAfter=retry_after)),
         status_code=429,
         headers={"Retry-After": str(retry_after)},
         media_type=f"{media_type}; charset=utf-8",

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 import uvicorn
 
+from gateway.error_formatting import error_body
 from gateway.http.file_limit import descriptors_needed, ensure_file_limit
 from gateway.settings import Settings
 
@@ -82,7 +83,7 @@ def _answer(
     *extra: tuple[bytes, bytes],
 ) -> bytes:
     """A whole HTTP/1.1 response that closes the connection, in the gateway's error shape."""
-    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
+    body = orjson.dumps(error_body(message, code))
     headers = [
         *default_headers,
         (b"content-type", b"application/json"),

@@ -80,6 +80,17 @@ def connect_once_listening(url: str) -> socket.socket:
             time.sleep(0.05)
 
 
+def post_head(body: bytes, *headers: bytes) -> bytes:
+    """The head of a JSON POST to /graphql for `body`, with `headers` (whole lines) in it."""
+    return (
+        b"POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n"
+        + b"".join(headers)
+        + b"Content-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+    )
+
+
 def read_to_close(sock: socket.socket) -> bytes:
     """Everything the server sends until it closes (a timeout fails the test)."""
     chunks = []
@@ -273,11 +284,7 @@ def test_a_head_that_never_ends_is_answered_431_without_waiting_for_its_end() ->
 def test_a_head_within_the_bound_arriving_with_its_body_is_served() -> None:
     # One write: the read that carries the head also carries a body larger than the bound.
     body = json.dumps({"query": "{ __typename" + " " * 4000 + "}"}).encode()
-    head = (
-        b"POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n"
-        b"X-Padding: " + b"p" * 800 + b"\r\n"
-        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
-    )
+    head = post_head(body, b"X-Padding: " + b"p" * 800 + b"\r\n")
     with gateway(max_header_bytes=1024) as url, connect(url) as sock:
         sock.sendall(head + body)
         answer = read_response(sock)
@@ -303,10 +310,7 @@ def test_worker_processes_get_the_protections(redis_url: str) -> None:
 
 def test_a_body_that_trickles_in_is_answered_408_once_its_deadline_passes() -> None:
     body = json.dumps(TYPENAME).encode()
-    head = (
-        b"POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n"
-        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
-    )
+    head = post_head(body)
     with gateway(body_timeout=0.5) as url, connect(url) as sock:
         sock.sendall(head + body[:5])  # the rest never comes
         answer = parse(read_to_close(sock))  # answered, then closed
@@ -319,10 +323,7 @@ def test_a_body_that_trickles_in_is_answered_408_once_its_deadline_passes() -> N
 
 def test_a_body_that_arrives_in_pieces_within_its_deadline_is_served() -> None:
     body = json.dumps(TYPENAME).encode()
-    head = (
-        b"POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n"
-        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
-    )
+    head = post_head(body)
     with gateway(body_timeout=FOR_EVER) as url, connect(url) as sock:
         sock.sendall(head + body[:5])
         sock.sendall(body[5:])

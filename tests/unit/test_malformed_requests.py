@@ -65,14 +65,18 @@ def test_variables_deeper_than_the_limit_are_refused_naming_the_path() -> None:
     assert errors[0]["message"].startswith("Variable $input.receivables.0.x.0.0.0")
 
 
+def invoice_with_description_escaped(escaped: str) -> str:
+    """The seed createInvoice request, its description written as JSON `escaped` text."""
+    variables = json.loads(seed_variables_json())
+    variables["input"]["description"] = "PLACEHOLDER"
+    body = json.dumps({"query": CREATE_INVOICE, "variables": variables})
+    return body.replace('"PLACEHOLDER"', f'"{escaped}"')
+
+
 def test_a_lone_surrogate_is_refused_naming_the_path(
     no_tracebacks: pytest.LogCaptureFixture,
 ) -> None:
-    variables = json.loads(seed_variables_json())
-    variables["input"]["description"] = "PLACEHOLDER"
-    body = json.dumps({"query": CREATE_INVOICE, "variables": variables}).replace(
-        "PLACEHOLDER", "abc\\ud800def"
-    )
+    body = invoice_with_description_escaped("abc\\ud800def")
     with gateway_with(answer(201, seed_response())) as gateway:
         status, result = send(gateway, body)
         assert gateway.sent == []
@@ -84,11 +88,7 @@ def test_a_lone_surrogate_is_refused_naming_the_path(
 
 
 def test_a_surrogate_pair_is_a_character_and_goes_through() -> None:
-    variables = json.loads(seed_variables_json())
-    variables["input"]["description"] = "PLACEHOLDER"
-    body = json.dumps({"query": CREATE_INVOICE, "variables": variables}).replace(
-        "PLACEHOLDER", "nota \\ud83d\\ude00"
-    )
+    body = invoice_with_description_escaped("nota \\ud83d\\ude00")
     with gateway_with(answer(201, seed_response())) as gateway:
         status, result = send(gateway, body)
         (sent,) = gateway.sent

@@ -18,8 +18,6 @@ import hashlib
 import itertools
 import json
 import socket
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -30,7 +28,7 @@ import httpx
 import pytest
 
 from examples.seed import CREATE_INVOICE, seed_variables_json
-from tests.support.processes import ROOT, RunningProcess, clean_env, started
+from tests.support.processes import RunningProcess, clean_env, spawn, started
 
 # A request or blocking read waits this long for the server before the test fails: far
 # above anything here takes, so only a server that never answers reaches it.
@@ -372,19 +370,7 @@ STUCK_AFTER = 5.0
 def disposable_gateway() -> Iterator[RunningProcess]:
     """A gateway process of its own, killed at the end: it may be stuck in C code, where
     SIGTERM's handler cannot run."""
-    process = RunningProcess(
-        subprocess.Popen(
-            [sys.executable, "-m", "gateway", "--port", "0"],
-            cwd=ROOT,
-            env=clean_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        )
-    )
+    process = spawn(env=clean_env())
     try:
         process.wait_until_listening()
         yield process

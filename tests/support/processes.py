@@ -102,10 +102,9 @@ class RunningProcess:
         return returncode
 
 
-@contextmanager
-def started(*args: str, env: dict[str, str]) -> Iterator[RunningProcess]:
-    """Run `python -m gateway *args --port 0`; stop it on exit and check it stopped cleanly."""
-    running = RunningProcess(
+def spawn(*args: str, env: dict[str, str]) -> RunningProcess:
+    """`python -m gateway *args --port 0`, started (not yet listening)."""
+    return RunningProcess(
         subprocess.Popen(
             [sys.executable, "-m", "gateway", *args, "--port", "0"],
             cwd=ROOT,
@@ -118,6 +117,12 @@ def started(*args: str, env: dict[str, str]) -> Iterator[RunningProcess]:
             errors="replace",
         )
     )
+
+
+@contextmanager
+def started(*args: str, env: dict[str, str]) -> Iterator[RunningProcess]:
+    """Run `python -m gateway *args --port 0`; stop it on exit and check it stopped cleanly."""
+    running = spawn(*args, env=env)
     try:
         running.wait_until_listening()
         yield running

@@ -1,199 +1,137 @@
-"""Mapping: upstream REST bodies -> GraphQL types. Pure functions.
+"""Mapping: upstream REST bodies -> GraphQL types, compiled from the types' declarations.
 
 Lenient by design: unknown fields are ignored, missing ones become `None`, and a value that
 cannot be represented becomes a per-field problem (see `gateway.types.base.Mapped`). Only an
-object without an `id` cannot be mapped at all.
+object without an `id` cannot be mapped at all; a nested object without one costs only the
+field it sits in.
+
+`mapper(Invoice)` is compiled once per type (see `gateway.types.wire`) into one reader per
+field; mapping an object then runs those readers, with no look-up of declarations.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
-from typing import TypeVar
-
-import strawberry
+from typing import Any, TypeVar
 
 from gateway.errors import MissingId
 from gateway.rest.values import Fields
 from gateway.types.attachment import Attachment
 from gateway.types.base import Mapped
-from gateway.types.invoice import (
-    ApprovalStatus,
-    CustomerType,
-    Invoice,
-    InvoiceState,
-    ManagementType,
-)
-from gateway.types.payment_information import PaymentInformation, PaymentMethod
-from gateway.types.receivable import Receivable, ReceivableState
+from gateway.types.invoice import Invoice
+from gateway.types.payment_information import PaymentInformation
+from gateway.types.receivable import Receivable
 from gateway.types.service import Service
+from gateway.types.wire import Form, WireField, wire_fields, words
 
 M = TypeVar("M", bound=Mapped)
+Raw = Mapping[str, object]
+Read = Callable[[Fields], object]
+
+# The `Fields` reader of each scalar form; the lenient rules live there.
+_SCALARS: Mapping[Form, str] = {
+    Form.TEXT: "text",
+    Form.BOOLEAN: "boolean",
+    Form.INTEGER: "integer",
+    Form.ID: "id",
+    Form.INTEGER_ID: "id",
+    Form.UUID: "id",
+    Form.AMOUNT: "amount",
+    Form.QUANTITY: "quantity",
+    Form.DATE_DMY_DASH: "date",
+    Form.DATE_DMY_SLASH: "date",
+    Form.DATE_ISO: "date",
+    Form.MONTH: "date",
+    Form.TIMESTAMP: "datetime",
+}
 
 
-def _with_problems(obj: M, fields: Fields) -> M:
-    obj.problems.update(fields.problems)
-    return obj
+@functools.cache
+def mapper(cls: type[M]) -> Callable[[Raw], M]:
+    """The function mapping one upstream object to `cls`; compiled once per type.
+
+    Compiled to Python source, as `dataclasses` compiles `__init__`: one straight-line call
+    per field, so a mapped object costs what a hand-written mapping would.
+    """
+    fields = wire_fields(cls)
+    namespace: dict[str, Any] = {"Fields": Fields, "MissingId": MissingId, "cls": cls}
+    arguments: list[str] = []
+    for index, field in enumerate(fields):
+        if field.attribute != "id":
+            arguments.append(f"{field.attribute}={_reader(field, f'_{index}', namespace)}")
+    lines = ["def build(raw):", "    f = Fields(raw)"]
+    if any(field.attribute == "id" for field in fields):
+        key = next(field.key for field in fields if field.attribute == "id")
+        missing = f"the upstream's {words(cls.__name__)} has no id"
+        lines += [
+            f"    id = f.id({key!r})",
+            "    if id is None:",
+            f"        raise MissingId({missing!r})",
+        ]
+        arguments.insert(0, "id=id")
+    lines += [
+        f"    obj = cls({', '.join(arguments)})",
+        "    if f.problems:",
+        "        obj.problems.update(f.problems)",
+        "    return obj",
+    ]
+    # The source holds identifiers and repr() literals taken from the declarations only.
+    exec("\n".join(lines), namespace)
+    build: Callable[[Raw], M] = namespace["build"]
+    build.__qualname__ = build.__name__ = f"{cls.__name__.lower()}_from_rest"
+    return build
 
 
-def _require_id(fields: Fields, what: str) -> strawberry.ID:
-    value = fields.id("id")
-    if value is None:
-        raise MissingId(f"the upstream's {what} has no id")
-    return strawberry.ID(value)
+def _reader(field: WireField, name: str, namespace: dict[str, Any]) -> str:
+    """The expression reading one field out of `f`; what it needs goes into `namespace`."""
+    key, attribute = field.key, field.attribute
+    if field.form in (Form.OBJECT, Form.LIST):
+        assert field.item is not None
+        nested = _list if field.form is Form.LIST else _object
+        namespace[name] = nested(field.item, key, attribute)
+        return f"{name}(f)"
+    # Problems are keyed by attribute, which the reader defaults to the key.
+    extra = "" if key == attribute else f", attribute={attribute!r}"
+    if field.form is Form.ENUM:
+        namespace[name] = field.enum
+        extra = f", {name}{extra}"
+    method = "enum" if field.form is Form.ENUM else _SCALARS[field.form]
+    read = f"f.{method}({key!r}{extra})"
+    for alias in field.aliases:
+        # The first key with a value wins.
+        read = f"(_v if (_v := {read}) is not None else f.{method}({alias!r}{extra}))"
+    return read
 
 
-def _id(fields: Fields, key: str) -> strawberry.ID | None:
-    value = fields.id(key)
-    return None if value is None else strawberry.ID(value)
+def _object(item: type[Mapped], key: str, attribute: str) -> Read:
+    def read(f: Fields) -> object:
+        raw = f.mapping(key, attribute=attribute)
+        if raw is None:
+            return None
+        try:
+            return mapper(item)(raw)
+        except MissingId as error:
+            f.problems[attribute] = str(error).replace("upstream's", "upstream's embedded", 1)
+            return None
+
+    return read
 
 
-def _list(fields: Fields, key: str, build: Callable[[Mapping[str, object]], M]) -> list[M] | None:
-    items = fields.mappings(key)
-    return None if items is None else [build(item) for item in items]
+def _list(item: type[Mapped], key: str, attribute: str) -> Read:
+    def read(f: Fields) -> object:
+        items = f.mappings(key, attribute=attribute)
+        if items is None:
+            return None
+        build = mapper(item)
+        return [build(one) for one in items]
+
+    return read
 
 
-def invoice_from_rest(raw: Mapping[str, object]) -> Invoice:
-    """Map one upstream invoice object (the value under `"invoice"`)."""
-    f = Fields(raw)
-    payment_information = f.mapping("payment_information")
-    invoice = Invoice(
-        id=_require_id(f, "invoice"),
-        contract_id=_id(f, "contract_id"),
-        issue_date=f.date("issue_date"),
-        estimated_issue_date=f.date("estimated_issue_date"),
-        gross_value=f.amount("gross_value"),
-        payment_value=f.amount("payment_value"),
-        description=f.text("description"),
-        state=f.enum("state", InvoiceState),
-        cancelled_automatically=f.boolean("cancelled_automatically"),
-        nfe_service=f.text("nfe_service"),
-        nfe_verification=f.text("nfe_verification"),
-        nfe_issue_date=f.date("nfe_issue_date"),
-        nfe_body=f.text("nfe_body"),
-        nfe_issued=f.boolean("nfe_issued"),
-        number=f.text("number"),
-        created_at=f.datetime("created_at"),
-        management_type=f.enum("management_type", ManagementType),
-        accrual_date=f.date("accrual_date"),
-        comments=f.text("comments"),
-        customer_id=_id(f, "customer_id"),
-        customer_type=f.enum("customer_type", CustomerType),
-        emites_service_values_id=_id(f, "emites_service_values_id"),
-        emites_service_value_name=f.text("emites_service_value_name"),
-        nfse_template_id=_id(f, "nfse_template_id"),
-        finance_category=f.text("finance_category"),
-        finance_category_id=_id(f, "finance_category_id"),
-        finance_revenue_center=f.text("finance_revenue_center"),
-        finance_revenue_center_id=_id(f, "finance_revenue_center_id"),
-        myfinance_sale_account_id=_id(f, "myfinance_sale_account_id"),
-        myfinance_sale_account_name=f.text("myfinance_sale_account_name"),
-        cobrato_charge_config_id=_id(f, "cobrato_charge_config_id"),
-        cobrato_charge_config_name=f.text("cobrato_charge_config_name"),
-        cobrato_charge_template_id=_id(f, "cobrato_charge_template_id"),
-        cobrato_charge_template_name=f.text("cobrato_charge_template_name"),
-        days_until_automatic_nfe_emission=f.integer("days_until_automatic_nfe_emission"),
-        automatic_nfe_issue_date=f.date("automatic_nfe_issue_date"),
-        automatic_email_template_id=_id(f, "automatic_email_template_id"),
-        approval_status=f.enum("approval_status", ApprovalStatus),
-        notification_ruler_id=_id(f, "notification_ruler_id"),
-        issue_nfse=f.boolean("issue_nfse"),
-        automatic_management_on_business_days=f.boolean("automatic_management_on_business_days"),
-        nfse_url=f.text("nfse_url"),
-        fatura_url=f.text("fatura_url"),
-        receivables=_list(f, "receivables", receivable_from_rest),
-        services=_list(f, "services", service_from_rest),
-        attachments=_list(f, "attachments", attachment_from_rest),
-        payment_information=_payment_information(f, payment_information),
-    )
-    return _with_problems(invoice, f)
-
-
-def _payment_information(
-    parent: Fields, raw: Mapping[str, object] | None
-) -> PaymentInformation | None:
-    if raw is None:
-        return None
-    try:
-        return payment_information_from_rest(raw)
-    except MissingId:
-        parent.problems["payment_information"] = "the upstream's payment information has no id"
-        return None
-
-
-def receivable_from_rest(raw: Mapping[str, object]) -> Receivable:
-    f = Fields(raw)
-    billet_url = f.text("billet_url")
-    receivable = Receivable(
-        id=_require_id(f, "receivable"),
-        invoice_id=_id(f, "invoice_id"),
-        due_date=f.date("due_date"),
-        value=f.quantity("value"),
-        gross_value=f.amount("gross_value"),
-        payment_value=f.amount("payment_value"),
-        received_value=f.amount("received_value"),
-        received_at=f.date("received_at"),
-        created_at=f.datetime("created_at"),
-        state=f.enum("state", ReceivableState),
-        payment_gateway_status=f.text("payment_gateway_status"),
-        cobrato_charge_id=_id(f, "cobrato_charge_id"),
-        cobrato_errors=f.text("cobrato_errors"),
-        finance_receivable_id=_id(f, "finance_receivable_id"),
-        myfinance_sale_id=_id(f, "myfinance_sale_id"),
-        finance_entity_id=_id(f, "finance_entity_id"),
-        myfinance_errors=f.text("myfinance_errors"),
-        myfinance_receivable_account_id=_id(f, "myfinance_receivable_account_id"),
-        # One documented search example names it `boleto_url`.
-        billet_url=billet_url if billet_url is not None else f.text("boleto_url"),
-        invoice=_embedded_invoice(f, f.mapping("invoice")),
-    )
-    return _with_problems(receivable, f)
-
-
-def _embedded_invoice(parent: Fields, raw: Mapping[str, object] | None) -> Invoice | None:
-    if raw is None:
-        return None
-    try:
-        return invoice_from_rest(raw)
-    except MissingId:
-        parent.problems["invoice"] = "the upstream's embedded invoice has no id"
-        return None
-
-
-def service_from_rest(raw: Mapping[str, object]) -> Service:
-    f = Fields(raw)
-    service = Service(
-        id=_require_id(f, "service"),
-        name=f.text("name"),
-        description=f.text("description"),
-        unit_value=f.amount("unit_value"),
-        units=f.quantity("units"),
-        value=f.amount("value"),
-    )
-    return _with_problems(service, f)
-
-
-def attachment_from_rest(raw: Mapping[str, object]) -> Attachment:
-    f = Fields(raw)
-    attachment = Attachment(
-        id=_require_id(f, "attachment"),
-        filename=f.text("filename"),
-        url=f.text("url"),
-    )
-    return _with_problems(attachment, f)
-
-
-def payment_information_from_rest(raw: Mapping[str, object]) -> PaymentInformation:
-    f = Fields(raw)
-    payment_information = PaymentInformation(
-        id=_require_id(f, "payment information"),
-        payment_method=f.enum("payment_method", PaymentMethod),
-        cobrato_card_id=f.text("cobrato_card_id"),
-        card_expiration_month=f.text("card_expiration_month"),
-        card_expiration_year=f.text("card_expiration_year"),
-        installments=f.integer("installments"),
-        financial_charge_template_id=_id(f, "financial_charge_template_id"),
-        financial_account_id=_id(f, "financial_account_id"),
-        created_at=f.datetime("created_at"),
-        charging_account_id=_id(f, "charging_account_id"),
-    )
-    return _with_problems(payment_information, f)
+# The resources' mappers, compiled at import, which is start-up.
+invoice_from_rest = mapper(Invoice)
+receivable_from_rest = mapper(Receivable)
+service_from_rest = mapper(Service)
+attachment_from_rest = mapper(Attachment)
+payment_information_from_rest = mapper(PaymentInformation)

@@ -55,7 +55,8 @@ class Fields:
             shown = shown[:57] + "..."
         self.problems[attribute] = f"expected {expected}, got {shown}"
 
-    def text(self, key: str) -> str | None:
+    def text(self, key: str, *, attribute: str | None = None) -> str | None:
+        """Any scalar as text: free text is never a problem."""
         value = self._value(key)
         if value is None or isinstance(value, str):
             return value

@@ -13,6 +13,7 @@ from gateway.types.base import Mapped
 from gateway.types.errors import UserError
 from gateway.types.idempotency import idempotency_key_field
 from gateway.types.nested import ItemChange
+from gateway.types.wire import Form, rest
 
 if TYPE_CHECKING:
     from gateway.types.invoice import Invoice
@@ -65,6 +66,7 @@ class Receivable(Mapped):
         default=None,
         description="Percentage of the invoice's gross value due on this receivable "
         "(deprecated upstream; not an amount).",
+        metadata=rest(form=Form.QUANTITY),
     )
     gross_value: Decimal | None = strawberry.field(default=None, description="Gross amount.")
     payment_value: Decimal | None = strawberry.field(default=None, description="Amount to receive.")
@@ -103,7 +105,10 @@ class Receivable(Mapped):
         default=None, description="Receivable account id in the sister finance product."
     )
     billet_url: str | None = strawberry.field(
-        default=None, description="Link to the bank slip (boleto), when there is one."
+        default=None,
+        description="Link to the bank slip (boleto), when there is one.",
+        # One documented search example names it `boleto_url`.
+        metadata=rest(aliases=("boleto_url",)),
     )
     invoice: Annotated[Invoice, strawberry.lazy("gateway.types.invoice")] | None = strawberry.field(
         default=None,

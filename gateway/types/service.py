@@ -8,6 +8,7 @@ import strawberry
 
 from gateway.types.base import Mapped
 from gateway.types.nested import ItemChange
+from gateway.types.wire import Form, rest
 
 
 @strawberry.input(description="One service line of a new invoice.")
@@ -45,5 +46,7 @@ class Service(Mapped):
         default=None, description="Description of the service."
     )
     unit_value: Decimal | None = strawberry.field(default=None, description="Price of one unit.")
-    units: Decimal | None = strawberry.field(default=None, description="Quantity of units.")
+    units: Decimal | None = strawberry.field(
+        default=None, description="Quantity of units.", metadata=rest(form=Form.QUANTITY)
+    )
     value: Decimal | None = strawberry.field(default=None, description="Total amount of the line.")

@@ -13,6 +13,7 @@ from gateway.types.base import Mapped
 from gateway.types.payment_information import PaymentInformation
 from gateway.types.receivable import Receivable
 from gateway.types.service import Service
+from gateway.types.wire import Form, rest
 
 
 @strawberry.enum(description="Lifecycle state of an invoice.")
@@ -84,7 +85,9 @@ class Invoice(Mapped):
         default=None, description="Manual or automatic management."
     )
     accrual_date: dt.date | None = strawberry.field(
-        default=None, description="Accrual month ('competência'), as its first day."
+        default=None,
+        description="Accrual month ('competência'), as its first day.",
+        metadata=rest(form=Form.DATE_ISO),
     )
     comments: str | None = strawberry.field(default=None, description="Notes.")
     customer_id: strawberry.ID | None = strawberry.field(

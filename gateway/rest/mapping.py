@@ -11,7 +11,6 @@ field; mapping an object then runs those readers, with no look-up of declaration
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -47,13 +46,20 @@ _SCALARS: Mapping[Form, str] = {
 }
 
 
-@functools.cache
-def mapper(cls: type[M]) -> Callable[[Raw], M]:
-    """The function mapping one upstream object to `cls`; compiled once per type.
+_compiled: dict[type, Callable[[Raw], Any]] = {}
 
-    Compiled to Python source, as `dataclasses` compiles `__init__`: one straight-line call
-    per field, so a mapped object costs what a hand-written mapping would.
-    """
+
+def mapper(cls: type[M]) -> Callable[[Raw], M]:
+    """The function mapping one upstream object to `cls`; compiled once per type."""
+    build = _compiled.get(cls)
+    if build is None:
+        build = _compiled[cls] = _compile(cls)
+    return build
+
+
+def _compile(cls: type[M]) -> Callable[[Raw], M]:
+    """Python source, as `dataclasses` compiles `__init__`: one straight-line call per field,
+    so a mapped object costs what a hand-written mapping would."""
     fields = wire_fields(cls)
     namespace: dict[str, Any] = {"Fields": Fields, "MissingId": MissingId, "cls": cls}
     arguments: list[str] = []

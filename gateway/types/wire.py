@@ -30,13 +30,12 @@ type implies:
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from strawberry.types import get_object_definition
 from strawberry.types.base import StrawberryList, StrawberryOptional
@@ -136,9 +135,18 @@ _OUTPUT_DEFAULTS: Mapping[object, Form] = {
 _INPUT_DEFAULTS: Mapping[object, Form] = {**_OUTPUT_DEFAULTS, dt.date: Form.DATE_DMY_DASH}
 
 
-@functools.cache
+_resolved: dict[type, tuple[WireField, ...]] = {}
+
+
 def wire_fields(cls: type) -> tuple[WireField, ...]:
-    """The declared fields of a Strawberry type, in declaration order; cached per type."""
+    """The declared fields of a Strawberry type, in declaration order; resolved once per type."""
+    fields = _resolved.get(cls)
+    if fields is None:
+        fields = _resolved[cls] = _resolve(cls)
+    return fields
+
+
+def _resolve(cls: type) -> tuple[WireField, ...]:
     definition = get_object_definition(cls, strict=True)
     defaults = _INPUT_DEFAULTS if definition.is_input else _OUTPUT_DEFAULTS
     fields: list[WireField] = []
@@ -156,7 +164,11 @@ def wire_fields(cls: type) -> tuple[WireField, ...]:
             kind = kind.of_type
         if isinstance(kind, LazyType):
             kind = kind.resolve_type()
-        enum = kind.wrapped_cls if isinstance(kind, StrawberryEnumDefinition) else None
+        enum = (
+            cast("type[Enum]", kind.wrapped_cls)
+            if isinstance(kind, StrawberryEnumDefinition)
+            else None
+        )
         nested = kind if isinstance(kind, type) and _is_strawberry_type(kind) else None
         form = declared.form or _implied_form(kind, enum, nested, is_list, defaults)
         fields.append(

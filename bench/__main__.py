@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from bench import chart, machine, report, scenarios, targets
+from bench import chart, gateway_code, machine, report, scenarios, targets
 
 RESULTS = scenarios.REPO / "bench" / "results"
 
@@ -62,6 +62,19 @@ def _parser() -> argparse.ArgumentParser:
         help="a smoke run: 3 s runs, sizes up to 100, no workers runs",
     )
     parser.add_argument(
+        "--compare",
+        metavar="REF",
+        help="also run a snapshot of commit REF beside the gateway, measured like it in every "
+        "main and growth run (interleaved), and report before (REF) / after figures",
+    )
+    parser.add_argument(
+        "--code",
+        default="HEAD",
+        metavar="REVISION",
+        help="the commit whose gateway runs, as a snapshot (default HEAD at the start); "
+        f"`{gateway_code.WORKTREE}`: the working tree as it is at each gateway's start",
+    )
+    parser.add_argument(
         "--output",
         type=Path,
         default=RESULTS,
@@ -90,13 +103,22 @@ def main(argv: list[str] | None = None) -> int:
         soak_requests=args.soak,
         rounds=args.rounds,
         raw_dir=args.output / "raw",
+        code=args.code,
+        compare=args.compare,
     )
     signal.signal(signal.SIGTERM, _stop)
     command = shlex.join(["bench/run", *argv])
     info = machine.describe(scenarios.REPO, scenarios.PROJECT_PYTHON)
     started = time.monotonic()
-    results = scenarios.run(options)
+    try:
+        results = scenarios.run(options)
+    except gateway_code.CodeError as error:
+        print(f"bench/run: {error}", file=sys.stderr)
+        return 2
     info["load average at end"] = machine.load_average()
+    info["gateway code"] = results.code
+    if results.before_code is not None:
+        info["gateway code, before"] = results.before_code
     checks = targets.evaluate(results)
     markdown, data = report.write(args.output, results, checks, info, command)
     png = chart.draw(results, args.output / "latest.png")
@@ -106,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  [{check.mark:>3}] {check.kind:<8} {check.name}: {check.detail}")
     for problem in results.problems:
         print(f"  problem: {problem}")
+    if results.before_code is not None:
+        print("\nBefore / after, same run:\n")
+        print("\n".join(report.compare_table(results)))
     return 0
 
 

@@ -28,6 +28,7 @@ from types import FrameType
 import aiohttp
 
 from bench import (
+    gateway_code,
     hostile_attack,
     hostile_cpu,
     hostile_gateway,
@@ -35,8 +36,8 @@ from bench import (
     hostile_report,
     machine,
 )
+from bench.gateway_code import Code
 from bench.hostile_attack import AttackOptions
-from bench.hostile_gateway import Code
 from bench.hostile_load import FLOOD_MIXES
 from bench.scenarios import PROJECT_PYTHON, REPO, Layout
 
@@ -101,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
         default="HEAD",
         metavar="REVISION",
         help="the commit whose gateway/ runs, as a snapshot (default HEAD at the start); "
-        "`worktree`: the working tree as it is at each gateway's start",
+        f"`{gateway_code.WORKTREE}`: the working tree as it is at each gateway's start",
     )
     parser.add_argument("--quick", action="store_true", help="a smoke run, well under a minute")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where hostile.md/json go")
@@ -185,11 +186,11 @@ def main(argv: list[str] | None = None) -> int:
     layout = Layout.detect()
     raw_dir = args.output / "raw"
     raw_dir.mkdir(parents=True, exist_ok=True)
-    code = (
-        hostile_gateway.working_tree()
-        if args.code == "worktree"
-        else hostile_gateway.snapshot(args.code, raw_dir)
-    )
+    try:
+        code = gateway_code.from_option(args.code, raw_dir)
+    except gateway_code.CodeError as error:
+        print(f"bench/hostile: {error}", file=sys.stderr)
+        return 2
     command = shlex.join(["bench/hostile", *argv])
     info = machine.describe(REPO, PROJECT_PYTHON)
     info.pop("wrk", None)  # not used here

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import hostile_gateway, hostile_load, procs
-from bench.hostile_gateway import Code, LogFindings
+from bench.gateway_code import Code
+from bench.hostile_gateway import LogFindings
 from bench.hostile_load import Tally
 from bench.measure import settle
 from bench.scenarios import REPO
@@ -46,7 +47,7 @@ class AttackConfig:
     idle: Tally
     attacks: list[Attack]
     log: LogFindings
-    code: str  # the gateway's commit (`hostile_gateway.code_version`)
+    code: str  # the gateway's commit (`gateway_code.Code.version`)
 
 
 @dataclass(frozen=True)

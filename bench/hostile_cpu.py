@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import hostile_docs, hostile_gateway, hostile_load, procs
-from bench.hostile_gateway import Code, LogFindings
+from bench.gateway_code import Code
+from bench.hostile_gateway import LogFindings
 from bench.hostile_load import Tally
 from bench.measure import settle
 
@@ -42,7 +43,7 @@ class CpuResult:
 class CpuResults:
     shapes: list[CpuResult]
     log: LogFindings
-    code: str  # the gateway's commit (`hostile_gateway.code_version`)
+    code: str  # the gateway's commit (`gateway_code.Code.version`)
 
 
 def _send(url: str, shape: hostile_docs.CpuShape, first: int, count: int) -> Tally:

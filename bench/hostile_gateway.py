@@ -11,20 +11,15 @@ keys on it (`gateway/http/rate_limit.py`); on the embedded sandbox every client 
 one budget per address. It also keeps the invoices the normal workload creates out of the
 gateway's memory.
 
-Others commit to gateway/ while the bench runs, and each gateway reads the code when it
-starts: by default the gateways run a snapshot of one commit (`git archive` into the run's
-raw directory, first on PYTHONPATH and the working directory), so every part measures the
-same code; `working_tree()` runs the tree as it is, whatever it holds at each start.
+By default the gateways run a snapshot of one commit, so that every part measures the same
+code (`bench/gateway_code.py`, shared with `bench/run`).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
-import subprocess
-import tarfile
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,61 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from bench import hostile_docs, procs
+from bench.gateway_code import Code
 from bench.procs import Server
-from bench.scenarios import PROJECT_PYTHON, REPO
-
-
-@dataclass(frozen=True)
-class Code:
-    """Where the gateways' code comes from: `root` holds the `gateway` package."""
-
-    root: Path
-    commit: str | None  # the snapshot's commit; None: the working tree
-
-    def version(self) -> str:
-        """The code a gateway started now runs."""
-        if self.commit is not None:
-            return self.commit
-        dirty = _git("status", "--porcelain", "--", "gateway", "pyproject.toml")
-        head = _git("rev-parse", "--short", "HEAD")
-        return f"working tree at {head}" + (" plus uncommitted changes" if dirty else "")
-
-
-def _git(*argv: str) -> str:
-    completed = subprocess.run(
-        ["git", *argv], capture_output=True, text=True, cwd=REPO, timeout=30, check=True
-    )
-    return completed.stdout.strip()
-
-
-def snapshot(revision: str, into: Path) -> Code:
-    """`revision`'s gateway package extracted under `into`, to run unchanged by others' edits."""
-    commit = _git("rev-parse", "--short", revision)
-    root = into / f"code-{commit}"
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", commit, "gateway"],
-        capture_output=True,
-        cwd=REPO,
-        timeout=60,
-        check=True,
-    ).stdout
-    root.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(root, filter="data")
-    return Code(root=root, commit=commit)
-
-
-def working_tree() -> Code:
-    return Code(root=REPO, commit=None)
+from bench.scenarios import PROJECT_PYTHON
 
 
 def _environment(code: Code, settings: Mapping[str, str]) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GATEWAY_")}
-    if code.commit is not None:
-        # Ahead of the project's editable install, whose finder comes after sys.path.
-        env["PYTHONPATH"] = str(code.root)
-    env.update(settings)
-    return env
+    inherited = {key: value for key, value in os.environ.items() if not key.startswith("GATEWAY_")}
+    return {**code.environment(inherited), **settings}
 
 
 def _start(

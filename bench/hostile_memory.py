@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import hostile_docs, hostile_gateway, hostile_load, procs
-from bench.hostile_gateway import Code, LogFindings
+from bench.gateway_code import Code
+from bench.hostile_gateway import LogFindings
 from bench.hostile_load import Tally
 
 SAMPLE_S = 0.02
@@ -35,7 +36,7 @@ class MemoryResult:
     hostile: dict[str, Tally]
     hostile_s: float
     log: LogFindings
-    code: str  # the gateway's commit (`hostile_gateway.code_version`)
+    code: str  # the gateway's commit (`gateway_code.Code.version`)
 
 
 def _normal_bodies(count: int) -> Iterator[tuple[str, bytes]]:

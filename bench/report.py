@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import statistics
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import payloads
+from bench import gateway_code, payloads
 from bench.measure import Measurement
-from bench.scenarios import Results
+from bench.scenarios import BEFORE, Results
 from bench.targets import Check
 
 
@@ -87,6 +88,125 @@ def _ratio_table(results: Results) -> list[str]:
     return _table(
         ["c", "throughput", "CPU per request", "p50 gap ms", "p99", "RSS after load"], rows
     )
+
+
+@dataclass(frozen=True)
+class _Versus:
+    """One run's gateways, before and after, each against the yardstick of the same run."""
+
+    heading: str
+    yardstick: Measurement
+    before: Measurement
+    after: Measurement
+
+    def as_dict(self) -> dict[str, Any]:
+        y, b, a = self.yardstick, self.before, self.after
+        return {
+            "concurrency": a.concurrency,
+            "items": a.items,
+            "before_throughput_vs_yardstick": b.rps / y.rps,
+            "after_throughput_vs_yardstick": a.rps / y.rps,
+            "throughput_after_over_before": a.rps / b.rps,
+            "before_cpu_ms_per_request": b.cpu_ms_per_request,
+            "after_cpu_ms_per_request": a.cpu_ms_per_request,
+            "yardstick_cpu_ms_per_request": y.cpu_ms_per_request,
+            "cpu_after_over_before": a.cpu_ms_per_request / b.cpu_ms_per_request,
+        }
+
+
+def _versus(runs: list[Measurement], keys: list[tuple[str, int, int]]) -> list[_Versus]:
+    """`keys`: (column heading, concurrency, items); those with every server measured."""
+    found = []
+    for heading, concurrency, items in keys:
+        y, b, a = (_find(runs, s, concurrency, items) for s in ("yardstick", BEFORE, "gateway"))
+        if y is not None and b is not None and a is not None:
+            found.append(_Versus(heading, y, b, a))
+    return found
+
+
+def _main_versus(results: Results) -> list[_Versus]:
+    keys = [(f"c{c}", c, 1) for c in results.options.concurrencies]
+    return _versus(results.main, keys)
+
+
+def _growth_versus(results: Results) -> list[_Versus]:
+    c = results.options.growth_concurrency
+    sizes = sorted({m.items for m in results.growth})
+    keys = [(f"{items} item{'' if items == 1 else 's'}", c, items) for items in sizes]
+    return _versus(results.growth, keys)
+
+
+def _labels(results: Results) -> tuple[str, str]:
+    """The before's and the after's code, as asked and as resolved."""
+    o = results.options
+
+    def label(asked: str | None, version: str | None) -> str:
+        return f"{version}" if asked in (None, version) else f"{asked} = {version}"
+
+    after = results.code if o.code == gateway_code.WORKTREE else label(o.code, results.code)
+    return label(o.compare, results.before_code), after
+
+
+def _versus_table(results: Results, versus: list[_Versus]) -> list[str]:
+    if not versus:
+        return []
+    before, after = _labels(results)
+    throughput = [f"throughput vs yardstick, {v.heading}" for v in versus]
+    cpu = [f"CPU ms/req (vs yardstick), {v.heading}" for v in versus]
+
+    def row(label: str, gateways: list[Measurement]) -> list[object]:
+        """`gateways`: one per column of `versus`, each against that column's yardstick."""
+        pairs = list(zip(gateways, (v.yardstick for v in versus), strict=True))
+        return [
+            label,
+            *(f"{m.rps / y.rps:.2f}x" for m, y in pairs),
+            *(
+                f"{m.cpu_ms_per_request:.2f} ({m.cpu_ms_per_request / y.cpu_ms_per_request:.2f}x)"
+                for m, y in pairs
+            ),
+        ]
+
+    rows: list[list[object]] = [
+        row(f"before ({before})", [v.before for v in versus]),
+        row(f"after ({after})", [v.after for v in versus]),
+        [
+            "**after / before**",
+            *(f"**{v.after.rps / v.before.rps:.2f}x**" for v in versus),
+            *(
+                f"**{v.after.cpu_ms_per_request / v.before.cpu_ms_per_request:.2f}x**"
+                for v in versus
+            ),
+        ],
+    ]
+    return _table(["code", *throughput, *cpu], rows)
+
+
+def compare_table(results: Results) -> list[str]:
+    """Before / after on the main runs (`bench/run --compare`), as markdown lines."""
+    return _versus_table(results, _main_versus(results))
+
+
+def _compare_section(results: Results) -> list[str]:
+    if results.before_code is None:
+        return []
+    before, after = _labels(results)
+    lines = [
+        f"## Before ({before}) / after ({after})",
+        "",
+        f"`{BEFORE}` runs a snapshot of {before} beside the gateway at {after}, both on the "
+        "servers' core, as a third server in every main and growth run's interleaved slices "
+        "(A B C, C B A). Throughput is each one's req/s over the yardstick's in the same run; "
+        "after / before is the after's req/s (and CPU per request) over the before's.",
+        "",
+        *compare_table(results),
+    ]
+    if growth := _growth_versus(results):
+        lines += [
+            f"By invoice size (c{results.options.growth_concurrency}):",
+            "",
+            *_versus_table(results, growth),
+        ]
+    return lines
 
 
 def _per_extra_item_us(m: Measurement | None, first: Measurement | None) -> str:
@@ -283,6 +403,10 @@ def render(results: Results, checks: list[Check], machine: dict[str, str], comma
         "before the load, and wrk's Lua counts every answer with an unexpected status or an "
         '`"errors"` key.',
         f"- **cores**: {results.layout.describe()}.",
+        f"- **gateway code**: {results.code}"
+        + ("" if results.code.startswith("working tree") else " (a snapshot)")
+        + (f"; before: {results.before_code} (a snapshot)" if results.before_code else "")
+        + ".",
         "",
         "## Targets (issue 8)",
         "",
@@ -297,6 +421,7 @@ def render(results: Results, checks: list[Check], machine: dict[str, str], comma
         "",
         *_ratio_table(results),
     ]
+    lines += _compare_section(results)
     if results.growth:
         lines += [
             f"## Cost growth with the invoice's size (c{o.growth_concurrency})",
@@ -362,6 +487,15 @@ def as_json(
         "main": runs(results.main),
         "growth": runs(results.growth),
         "workers": runs(results.workers),
+        "code": results.code,
+        "compare": None
+        if results.before_code is None
+        else {
+            "before": results.before_code,
+            "after": results.code,
+            "main": [v.as_dict() for v in _main_versus(results)],
+            "growth": [v.as_dict() for v in _growth_versus(results)],
+        },
         "soak": results.soak,
         "profile": results.profile.as_dict() if results.profile else None,
         "problems": results.problems,

@@ -2,8 +2,10 @@
 
 1. main: the yardstick and the gateway (one worker each, on the same core), seed invoice, at
    each concurrency; every run is cut into slices interleaved A B B A, so that both servers
-   see the same machine even while other work on it comes and goes;
-2. growth: both again with 10, 100, 1,000 receivables and services;
+   see the same machine even while other work on it comes and goes; with `compare`, a second
+   gateway running another commit (the *before*) is a third server in every slice (A B C,
+   C B A);
+2. growth: the same servers again with 10, 100, 1,000 receivables and services;
 3. client probe: the HTTP client alone (httpx's default transport, raw asyncio streams), no
    server, to show what the client costs every httpx-based proxy;
 4. profile (optional): py-spy samples the gateway under the main load;
@@ -11,6 +13,10 @@
    interleaved), free to use every core (a 2-core machine has no spare core for a clean 2x:
    the report shows what the load generator and the upstream took);
 6. soak (optional): the gateway's memory over many requests.
+
+Every gateway runs a snapshot of one commit (`options.code`, HEAD at the start by default;
+see `bench/gateway_code.py`), so others' commits during the run change nothing (unless
+`options.code` is `worktree`: the working tree as it is at each gateway's start).
 """
 
 from __future__ import annotations
@@ -26,12 +32,13 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import load, payloads, procs, profile, verify
+from bench import gateway_code, load, payloads, procs, profile, verify
+from bench.gateway_code import Code
 from bench.measure import Measurement, combine
 from bench.measure import run as measure_run
 from bench.procs import Server
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = gateway_code.REPO
 PROJECT_PYTHON = REPO / ".venv" / "bin" / "python"
 
 
@@ -78,6 +85,8 @@ class Options:
     soak_requests: int = 0
     rounds: int = 2  # slices per measured run, alternating the servers' order
     raw_dir: Path = REPO / "bench" / "results" / "raw"
+    code: str = "HEAD"  # the gateway's code: a revision to snapshot, or `worktree`
+    compare: str | None = None  # a revision whose gateway runs beside it (the before)
 
 
 @dataclass(frozen=True)
@@ -106,6 +115,8 @@ class Results:
     problems: list[str] = field(default_factory=list)
     profile: profile.Profile | None = None
     elapsed_s: float = 0.0
+    code: str = ""  # the gateway's code (`Code.version`)
+    before_code: str | None = None  # the before gateway's commit, with `compare`
 
 
 @dataclass(frozen=True)
@@ -128,11 +139,12 @@ class Target:
         return 200 if self.graphql else 201  # the yardstick passes the upstream's 201 on
 
 
-def _env(**extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(REPO)
-    env.update(extra)
-    return env
+BEFORE = "gateway-before"  # the label of the gateway running `options.compare`
+
+
+def _env(code: Code | None = None, **extra: str) -> dict[str, str]:
+    """The caller's environment with `code` (default: the working tree) first on PYTHONPATH."""
+    return {**(code or gateway_code.working_tree()).environment(os.environ), **extra}
 
 
 class Bench:
@@ -144,6 +156,12 @@ class Bench:
         self.raw = options.raw_dir
         shutil.rmtree(self.raw, ignore_errors=True)
         self.raw.mkdir(parents=True)
+        self.code = gateway_code.from_option(options.code, self.raw)
+        self.before = (
+            None if options.compare is None else gateway_code.snapshot(options.compare, self.raw)
+        )
+        self.results.code = self.code.version()
+        self.results.before_code = None if self.before is None else self.before.commit
         self._upstream: Server | None = None
         self._verified_keys: set[tuple[str, int]] = set()
 
@@ -158,6 +176,7 @@ class Bench:
         cores: str | None,
         port: int,
         env: dict[str, str],
+        cwd: Path,
     ) -> Server:
         self.log(f"starting {name} on port {port} (cores {cores or 'any'})")
         return procs.start(
@@ -168,7 +187,7 @@ class Bench:
             cores=cores,
             env=env,
             log_dir=self.raw,
-            cwd=REPO,
+            cwd=cwd,
         )
 
     @contextmanager
@@ -180,9 +199,12 @@ class Bench:
         ready: str,
         cores: str | None,
         env: dict[str, str],
+        cwd: Path = REPO,
     ) -> Iterator[Server]:
         port = procs.free_port()
-        server = self._start(name, argv_for(port), ready=ready, cores=cores, port=port, env=env)
+        server = self._start(
+            name, argv_for(port), ready=ready, cores=cores, port=port, env=env, cwd=cwd
+        )
         try:
             yield server
         finally:
@@ -216,15 +238,23 @@ class Bench:
             env=_env(BENCH_UPSTREAM_URL=self._upstream_url()),
         )
 
-    def gateway(self) -> AbstractContextManager[Server]:
-        """The gateway as shipped: `python -m gateway`, its defaults, one process."""
+    def _gateway_env(self, code: Code) -> dict[str, str]:
+        return _env(code, GATEWAY_UPSTREAM_URL=self._upstream_url() + "/api/v1")
+
+    def gateway(
+        self, name: str = "gateway", code: Code | None = None
+    ) -> AbstractContextManager[Server]:
+        """The gateway as shipped: `python -m gateway`, its defaults, one process, running
+        `code` (default: the run's) from its snapshot's directory."""
+        code = code or self.code
         python = str(PROJECT_PYTHON)
         return self._server(
-            "gateway",
+            name,
             lambda port: [python, "-m", "gateway", "--port", str(port)],
             ready="/healthz",
             cores=self.layout.server,
-            env=_env(GATEWAY_UPSTREAM_URL=self._upstream_url() + "/api/v1"),
+            env=self._gateway_env(code),
+            cwd=code.root,
         )
 
     def gateway_workers(self, workers: int) -> AbstractContextManager[Server]:
@@ -247,7 +277,8 @@ class Bench:
             ],
             ready="/healthz",
             cores=self.layout.scaling,
-            env=_env(GATEWAY_UPSTREAM_URL=self._upstream_url() + "/api/v1"),
+            env=self._gateway_env(self.code),
+            cwd=self.code.root,  # uvicorn puts its --app-dir, `.`, first on sys.path
         )
 
     # -- runs -----------------------------------------------------------------------------
@@ -308,7 +339,7 @@ class Bench:
 
     def _note(self, m: Measurement) -> None:
         self.log(
-            f"  {m.server:<11} c={m.concurrency:<3} items={m.items:<5} {m.rps:8.1f} req/s  "
+            f"  {m.server:<14} c={m.concurrency:<3} items={m.items:<5} {m.rps:8.1f} req/s  "
             f"p50 {m.load.p50_ms:7.2f} ms  p99 {m.load.p99_ms:7.2f} ms  "
             f"CPU {m.cpu_ms_per_request:6.2f} ms/req  RSS {m.rss_mib:5.1f} MiB  "
             f"others {m.other_cores:.2f} cores"
@@ -334,11 +365,18 @@ class Bench:
             env=_env(),
         ) as upstream:
             self._upstream = upstream
-            with self.yardstick() as yardstick_server, self.gateway() as gateway_server:
+            with (
+                self.yardstick() as yardstick_server,
+                self.gateway() as gateway_server,
+                self._before() as before_server,
+            ):
                 yardstick = Target("yardstick", yardstick_server, graphql=False)
                 gateway = Target("gateway", gateway_server, graphql=True)
-                self._main(yardstick, gateway)
-                self._growth(yardstick, gateway)
+                compared = [yardstick, gateway]
+                if before_server is not None:
+                    compared.append(Target(BEFORE, before_server, graphql=True))
+                self._main(compared)
+                self._growth(compared)
                 if o.client_probe:
                     self._client_probe()
                 if o.profile:
@@ -350,22 +388,27 @@ class Bench:
         self.results.elapsed_s = time.monotonic() - started
         return self.results
 
-    def _main(self, yardstick: Target, gateway: Target) -> None:
+    @contextmanager
+    def _before(self) -> Iterator[Server | None]:
+        """The gateway running `options.compare`, when there is one."""
+        if self.before is None:
+            yield None
+            return
+        with self.gateway(BEFORE, self.before) as server:
+            yield server
+
+    def _main(self, compared: list[Target]) -> None:
         self.log("main runs: seed invoice, one worker each")
         for concurrency in self.options.concurrencies:
-            self.results.main += self.compare(
-                [yardstick, gateway], items=1, concurrency=concurrency
-            )
+            self.results.main += self.compare(compared, items=1, concurrency=concurrency)
 
-    def _growth(self, yardstick: Target, gateway: Target) -> None:
+    def _growth(self, compared: list[Target]) -> None:
         concurrency = self.options.growth_concurrency
         self.log(f"growth runs at concurrency {concurrency}")
         self.results.growth += [m for m in self.results.main if m.concurrency == concurrency]
         for size in self.options.sizes:
             if size != 1:
-                self.results.growth += self.compare(
-                    [yardstick, gateway], items=size, concurrency=concurrency
-                )
+                self.results.growth += self.compare(compared, items=size, concurrency=concurrency)
 
     def _client_probe(self) -> None:
         self.log("client probe: the HTTP client alone against the stand-in")

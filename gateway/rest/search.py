@@ -7,45 +7,21 @@ number raises `ValueError`: no invoice can match it, so callers answer without c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
 
-from strawberry.types.unset import UnsetType
-
-from gateway.rest.writer import enum_value, integer_id, upstream_date
+from gateway.rest.translate import query_params
+from gateway.rest.writer import enum_value, upstream_date
 from gateway.types.invoice import InvoiceFilter
 from gateway.types.receivable import ReceivableState
-
-
-def _id(value: str) -> str:
-    return str(integer_id(value))
-
-
-# Filter field -> the upstream's Ransack predicate (sent as `q[predicate]`).
-_INVOICE_PREDICATES: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
-    ("issue_date_from", "issue_date_gteq", upstream_date),
-    ("issue_date_to", "issue_date_lteq", upstream_date),
-    ("receivables_due_date_from", "receivables_due_date_gteq", upstream_date),
-    ("receivables_due_date_to", "receivables_due_date_lteq", upstream_date),
-    ("state", "state_eq", enum_value),
-    ("customer_id", "customer_id_eq", _id),
-    ("customer_type", "customer_type_eq", enum_value),
-    ("contract_id", "contract_id_eq", _id),
-)
 
 
 def invoice_search_params(
     filter: InvoiceFilter | None, *, page: int, per_page: int
 ) -> dict[str, str]:
-    """`GET organizations/{id}/invoices/search`: the page, then `q[...]` per criterion."""
+    """`GET organizations/{id}/invoices/search`: the page, then each criterion as the
+    Ransack predicate its field declares, sent as `q[predicate]`."""
     params = {"page": str(page), "per_page": str(per_page)}
-    if filter is None:
-        return params
-    for name, predicate, convert in _INVOICE_PREDICATES:
-        value = getattr(filter, name)
-        # A null criterion is no criterion: the upstream has no "is null" filter here.
-        if value is not None and not isinstance(value, UnsetType):
-            params[f"q[{predicate}]"] = convert(value)
+    if filter is not None:
+        params |= query_params(filter, "q[{}]")
     return params
 
 

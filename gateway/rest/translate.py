@@ -1,21 +1,33 @@
-"""Translation: GraphQL inputs -> upstream REST requests. Pure functions.
+"""Translation: GraphQL inputs -> upstream REST requests, compiled from the inputs' declarations.
 
-The body is what the upstream documents: wrapped in `{"invoice": ...}` (`{"receivable": ...}`
-for a receipt), integers where it shows integers, the UUID string for `charging_account_id`,
-amounts as `Decimal` (encoded as JSON numbers with exactly the digits the client gave, see
-`gateway.upstream.codec`), dates as `DD-MM-YYYY` (`DD/MM/YYYY` for a receipt) and the accrual
-month as `MM/YYYY`. Value forms and the unset/null rule are in `gateway.rest.writer`.
+Every input type's fields carry their REST name and wire form (`gateway.types.wire`), so one
+writer per input type is compiled at start-up: ids as JSON numbers (the UUID string for
+`charging_account_id`), amounts as `Decimal` (encoded with exactly the digits the client gave,
+see `gateway.upstream.codec`), dates as `DD-MM-YYYY` (`DD/MM/YYYY` for a receipt), the accrual
+month as `MM/YYYY`, nested items in Rails' nested-attributes form (`id` names the item to
+change, none adds one, `_destroy` removes it). A field the client did not set is left out;
+an explicit `null` is sent as `null` (see `gateway.rest.writer`).
+
+A request names its path with the input's fields (`contracts/{contract_id}/invoices/{id}`);
+those go into the path, as numbers, and stay out of the body unless it lists them.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
+
+from strawberry.types.unset import UnsetType
+from strawberry.utils.str_converters import to_camel_case
 
 from gateway.errors import InvalidInput
 from gateway.rest.writer import (
     Body,
     ItemWriter,
+    JSONValue,
     Writer,
     accrual_month,
     enum_value,
@@ -26,38 +38,49 @@ from gateway.rest.writer import (
     uuid,
 )
 from gateway.scalars import UploadedFile
-from gateway.types.attachment import AttachmentInput
 from gateway.types.errors import UserError, UserErrorCode
 from gateway.types.invoice import CreateInvoiceInput, InvoiceReference, UpdateInvoiceInput
-from gateway.types.payment_information import PaymentInformationInput
-from gateway.types.receivable import ReceivableInput, ReceivableReference, ReceiveReceivableInput
-from gateway.types.service import ServiceInput
+from gateway.types.receivable import ReceivableReference, ReceiveReceivableInput
+from gateway.types.wire import Form, WireField, wire_fields
+
+Convert = Callable[[Any], JSONValue]
+Step = Callable[[Writer], None]
+
+
+def _same(value: Any) -> JSONValue:
+    return value  # type: ignore[no-any-return]
+
+
+def _iso(value: dt.date) -> str:
+    return value.isoformat()
+
+
+_CONVERTERS: Mapping[Form, Convert] = {
+    Form.TEXT: _same,
+    Form.BOOLEAN: _same,
+    Form.INTEGER: _same,
+    Form.ID: str,
+    Form.UUID: uuid,
+    Form.ENUM: enum_value,
+    Form.AMOUNT: _same,
+    Form.QUANTITY: _same,
+    Form.DATE_DMY_DASH: upstream_date,
+    Form.DATE_DMY_SLASH: receipt_date,
+    Form.DATE_ISO: _iso,
+    Form.MONTH: accrual_month,
+    Form.TIMESTAMP: _iso,
+}
 
 
 def create_invoice_request(input: CreateInvoiceInput) -> tuple[str, Body]:
     """The path (relative to the base URL) and JSON body of `POST .../invoices`."""
-    errors: list[UserError] = []
-    w = Writer(input, ["input"], errors)
-    w.put("contract_id", integer_id)
-    w.put("approval_status", enum_value)
-    _invoice_fields(w, receivable=_receivable, service=_service, attachment=_attachment)
-    _raise_if(errors)
-    return f"contracts/{w.body['contract_id']}/invoices", {"invoice": w.body}
+    return _request(input, "contracts/{contract_id}/invoices", "invoice", in_body=("contract_id",))
 
 
 def update_invoice_request(input: UpdateInvoiceInput) -> tuple[str, Body]:
     """The path and JSON body of `PATCH .../invoices/{id}`: only the fields the client set."""
-    errors: list[UserError] = []
-    path = _path(input, "invoices", errors)
-    w = Writer(input, ["input"], errors)
-    _invoice_fields(
-        w,
-        receivable=_changing(_receivable),
-        service=_changing(_service),
-        attachment=_changing(_attachment),
-    )
-    _raise_if(errors)
-    if not w.body:
+    path, body = _request(input, "contracts/{contract_id}/invoices/{id}", "invoice")
+    if not body["invoice"]:
         # The upstream answers an empty change with a 400; say what is wrong instead.
         raise InvalidInput(
             [
@@ -68,28 +91,60 @@ def update_invoice_request(input: UpdateInvoiceInput) -> tuple[str, Body]:
                 )
             ]
         )
-    return path, {"invoice": w.body}
+    return path, body
 
 
 def invoice_path(reference: InvoiceReference) -> str:
     """`contracts/{contract_id}/invoices/{id}`, for the endpoints that take no body."""
-    return _checked_path(reference, "invoices")
+    return _path(reference, "contracts/{contract_id}/invoices/{id}")
 
 
 def receivable_path(reference: ReceivableReference) -> str:
     """`contracts/{contract_id}/receivables/{id}`."""
-    return _checked_path(reference, "receivables")
+    return _path(reference, "contracts/{contract_id}/receivables/{id}")
 
 
 def receive_request(input: ReceiveReceivableInput) -> tuple[str, Body]:
     """The path and JSON body of `PATCH .../receivables/{id}/receive`."""
+    return _request(input, "contracts/{contract_id}/receivables/{id}/receive", "receivable")
+
+
+def query_params(criteria: object, template: str = "{}") -> dict[str, str]:
+    """A query string from an input of criteria: each one given, under `template` (the
+    search's `q[{}]`). A null criterion is no criterion. Raises `ValueError` for a value that
+    cannot be sent (an id that is not a number): no record can match it."""
+    params: dict[str, str] = {}
+    for field, convert in _criteria(type(criteria)):
+        value = getattr(criteria, field.attribute)
+        if value is not None and not isinstance(value, UnsetType):
+            params[template.format(field.key)] = str(convert(value))
+    return params
+
+
+def _request(
+    input: object, template: str, envelope: str, *, in_body: tuple[str, ...] = ()
+) -> tuple[str, Body]:
     errors: list[UserError] = []
-    path = _path(input, "receivables", errors)
-    w = Writer(input, ["input"], errors)
-    w.put("received_value")
-    w.put("received_at", receipt_date)
+    names = tuple(re.findall(r"{(\w+)}", template))
+    values = _path_values(input, names, errors)
+    body = writer(type(input), exclude=names)(input, ["input"], errors)
     _raise_if(errors)
-    return f"{path}/receive", {"receivable": w.body}
+    kept: Body = {name: values[name] for name in in_body}
+    return template.format_map(values), {envelope: kept | body}
+
+
+def _path(reference: object, template: str) -> str:
+    errors: list[UserError] = []
+    values = _path_values(reference, tuple(re.findall(r"{(\w+)}", template)), errors)
+    _raise_if(errors)
+    return template.format_map(values)
+
+
+def _path_values(source: object, names: tuple[str, ...], errors: list[UserError]) -> Body:
+    w = Writer(source, ["input"], errors)
+    for name in names:
+        w.put(name, integer_id)
+    return w.body
 
 
 def _raise_if(errors: list[UserError]) -> None:
@@ -97,105 +152,75 @@ def _raise_if(errors: list[UserError]) -> None:
         raise InvalidInput(errors)
 
 
-def _checked_path(reference: object, collection: str) -> str:
-    errors: list[UserError] = []
-    path = _path(reference, collection, errors)
-    _raise_if(errors)
-    return path
+_writers: dict[tuple[type, tuple[str, ...]], ItemWriter] = {}
 
 
-def _path(reference: object, collection: str, errors: list[UserError]) -> str:
-    w = Writer(reference, ["input"], errors)
-    w.put("contract_id", integer_id)
-    w.put("id", integer_id)
-    return f"contracts/{w.body.get('contract_id')}/{collection}/{w.body.get('id')}"
+def writer(cls: type, *, exclude: tuple[str, ...] = ()) -> ItemWriter:
+    """The function writing one `cls` input as a REST JSON object; compiled once per type."""
+    write = _writers.get((cls, exclude))
+    if write is None:
+        steps = tuple(
+            _step(field)
+            for field in wire_fields(cls)
+            if field.sent and field.attribute not in exclude
+        )
+        write = _writers[(cls, exclude)] = _compiled(steps)
+    return write
 
 
-def _invoice_fields(
-    w: Writer, *, receivable: ItemWriter, service: ItemWriter, attachment: ItemWriter
-) -> None:
-    """The fields creation and update share, nested items written by the writers given."""
-    w.put("gross_value")
-    w.put("number")
-    w.put("issue_date", upstream_date)
-    w.put("estimated_issue_date", upstream_date)
-    w.put("accrual_date", accrual_month)
-    w.put("description")
-    w.put("nfse_service")
-    w.put("nfse_verification")
-    w.put("payment_value")
-    w.put("nfse_template_id", optional_integer_id)
-    w.put("finance_category")
-    w.put("finance_category_id", optional_integer_id)
-    w.put("finance_revenue_center")
-    w.put("finance_revenue_center_id", optional_integer_id)
-    w.put("myfinance_sale_account_id", optional_integer_id)
-    w.put("myfinance_sale_account_name")
-    w.put("nfe_body")
-    w.put("cobrato_charge_config_id", optional_integer_id)
-    w.put("cobrato_charge_config_name")
-    w.put("cobrato_charge_template_id", optional_integer_id)
-    w.put("cobrato_charge_template_name")
-    w.put("management_type", enum_value)
-    w.put("automatic_email_template_id", optional_integer_id)
-    w.put("notification_ruler_id", optional_integer_id)
-    w.put("days_until_automatic_nfe_emission")
-    w.put("issue_nfse")
-    w.put("charge_now")
-    w.put("comments")
-    w.put("invoice_template_id", optional_integer_id)
-    w.put_list("receivables", receivable)
-    w.put_list("services", service)
-    w.put_list("attachments", attachment)
-    w.put_object("payment_information", _payment_information)
-
-
-def _changing(write: ItemWriter) -> ItemWriter:
-    """A nested item of an update, in Rails' nested-attributes form: `id` names the item to
-    change (none adds one) and `_destroy` removes it."""
-
-    def write_change(source: Any, path: list[str], errors: list[UserError]) -> Body:
+def _compiled(steps: tuple[Step, ...]) -> ItemWriter:
+    def write(source: Any, path: list[str], errors: list[UserError]) -> Body:
         w = Writer(source, path, errors)
-        w.put("id", integer_id)
-        w.body.update(write(source, path, errors))
-        w.put("destroy", key="_destroy")
+        for step in steps:
+            step(w)
         return w.body
 
-    return write_change
+    return write
 
 
-def _receivable(source: ReceivableInput, path: list[str], errors: list[UserError]) -> Body:
-    w = Writer(source, path, errors)
-    w.put("gross_value")
-    w.put("value")
-    w.put("due_date", upstream_date)
-    return w.body
+def _step(field: WireField) -> Step:
+    name, key = field.attribute, field.key
+    if field.form in (Form.OBJECT, Form.LIST):
+        assert field.item is not None
+        item = writer(field.item)
+        if field.form is Form.LIST:
+            return lambda w: w.put_list(name, item, key=key)
+        return lambda w: w.put_object(name, item, key=key)
+    if field.form is Form.UPLOAD:
+        return lambda w: _put_upload(w, name)
+    convert = _converter(field)
+    return lambda w: w.put(name, convert, key=key)
 
 
-def _service(source: ServiceInput, path: list[str], errors: list[UserError]) -> Body:
-    w = Writer(source, path, errors)
-    w.put("service_item_id", optional_integer_id)
-    w.put("description")
-    w.put("units")
-    w.put("unit_value")
-    w.put("value")
-    return w.body
+def _converter(field: WireField) -> Convert:
+    if field.form is Form.INTEGER_ID:
+        # The documented example sends `""` for an empty id; never for the one it addresses.
+        return integer_id if field.strict_id else optional_integer_id
+    return _CONVERTERS[field.form]
 
 
-def _attachment(source: AttachmentInput, path: list[str], errors: list[UserError]) -> Body:
-    w = Writer(source, path, errors)
-    w.put("filename")
-    # Not checked here: the documented example itself sends `"tst"`, which the upstream took.
-    w.put("content")
-    w.put("content_type")
-    upload = source.file
-    if isinstance(upload, UploadedFile):
-        _put_upload(w, upload)
-    return w.body
+_criteria_of: dict[type, tuple[tuple[WireField, Convert], ...]] = {}
 
 
-def _put_upload(w: Writer, upload: UploadedFile) -> None:
-    field = [*w.path, "file"]
+def _criteria(cls: type) -> tuple[tuple[WireField, Convert], ...]:
+    criteria = _criteria_of.get(cls)
+    if criteria is None:
+        criteria = _criteria_of[cls] = tuple(
+            (field, integer_id if field.form is Form.INTEGER_ID else _converter(field))
+            for field in wire_fields(cls)
+            if field.sent
+        )
+    return criteria
+
+
+def _put_upload(w: Writer, name: str) -> None:
+    """A multipart upload, as the Base64 `content` the upstream takes, with its file name and
+    type unless the client gave them. Not checked further: the documented example itself sends
+    `"tst"` as content, which the upstream took."""
+    upload = getattr(w.source, name)
+    if not isinstance(upload, UploadedFile):
+        return
+    field = [*w.path, to_camel_case(name)]
     if upload.too_large:
         w.errors.append(
             UserError(
@@ -216,15 +241,3 @@ def _put_upload(w: Writer, upload: UploadedFile) -> None:
         w.body["content"] = base64.b64encode(upload.data).decode("ascii")
         w.body.setdefault("filename", upload.filename)
         w.body.setdefault("content_type", upload.content_type)
-
-
-def _payment_information(
-    source: PaymentInformationInput, path: list[str], errors: list[UserError]
-) -> Body:
-    w = Writer(source, path, errors)
-    w.put("payment_method", enum_value)
-    w.put("installments")
-    w.put("financial_charge_template_id", optional_integer_id)
-    w.put("financial_account_id", optional_integer_id)
-    w.put("charging_account_id", uuid)
-    return w.body

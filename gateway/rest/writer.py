@@ -91,22 +91,22 @@ class Writer:
                 )
             )
 
-    def put_object(self, name: str, write: ItemWriter) -> None:
+    def put_object(self, name: str, write: ItemWriter, *, key: str | None = None) -> None:
         value = getattr(self.source, name)
         if value is None or isinstance(value, UnsetType):
-            self.put(name)
+            self.put(name, key=key)
             return
-        self.body[name] = write(value, [*self.path, to_camel_case(name)], self.errors)
+        self.body[key or name] = write(value, [*self.path, to_camel_case(name)], self.errors)
 
-    def put_list(self, name: str, write: ItemWriter) -> None:
+    def put_list(self, name: str, write: ItemWriter, *, key: str | None = None) -> None:
         items = getattr(self.source, name)
         if isinstance(items, UnsetType):
             return
         if items is None:
-            self.body[name] = None
+            self.body[key or name] = None
             return
         field = [*self.path, to_camel_case(name)]
-        self.body[name] = [
+        self.body[key or name] = [
             write(item, [*field, str(index)], self.errors) for index, item in enumerate(items)
         ]
 

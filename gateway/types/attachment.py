@@ -7,6 +7,7 @@ import strawberry
 from gateway.scalars import UploadedFile
 from gateway.types.base import Mapped
 from gateway.types.nested import ItemChange
+from gateway.types.wire import Form, rest
 
 
 @strawberry.input(description="A file to attach to a new invoice.")
@@ -27,6 +28,7 @@ class AttachmentInput:
         "gateway Base64-encodes it into `content`. `filename` and `contentType` default to the "
         "upload's own. At most `GATEWAY_MAX_UPLOAD_BYTES` bytes (a `TOO_LARGE` user error "
         "past it).",
+        metadata=rest(form=Form.UPLOAD),
     )
 
 

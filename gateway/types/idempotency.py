@@ -6,6 +6,8 @@ from typing import Any
 
 import strawberry
 
+from gateway.types.wire import rest
+
 DESCRIPTION = (
     "A key the client makes up (a UUID, say) so that retrying this mutation can never do it "
     "twice: the first request with the key calls the upstream once, a retry with the same key "
@@ -16,4 +18,6 @@ DESCRIPTION = (
 
 
 def idempotency_key_field() -> Any:
-    return strawberry.field(default=strawberry.UNSET, description=DESCRIPTION)
+    return strawberry.field(
+        default=strawberry.UNSET, description=DESCRIPTION, metadata=rest(sent=False)
+    )

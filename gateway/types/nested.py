@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from gateway.types.wire import rest
+
 
 @strawberry.input(
     description="Picks the existing nested item of an invoice that an update changes."
@@ -16,4 +18,5 @@ class ItemChange:
     destroy: bool | None = strawberry.field(
         default=strawberry.UNSET,
         description="`true` removes the item with this `id` (the REST `_destroy`).",
+        metadata=rest("_destroy"),
     )

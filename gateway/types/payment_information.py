@@ -8,6 +8,7 @@ from enum import Enum
 import strawberry
 
 from gateway.types.base import Mapped
+from gateway.types.wire import Form, rest
 
 
 @strawberry.enum(description="How the customer pays.")
@@ -36,7 +37,9 @@ class PaymentInformationInput:
         default=strawberry.UNSET, description="Financial account that receives the payment."
     )
     charging_account_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="Charging account (a UUID)."
+        default=strawberry.UNSET,
+        description="Charging account (a UUID).",
+        metadata=rest(form=Form.UUID),
     )
 
 

@@ -129,7 +129,11 @@ class ReceivableReference:
 @strawberry.input(description="A payment received on one receivable.")
 class ReceiveReceivableInput(ReceivableReference):
     received_value: Decimal = strawberry.field(description="Amount received.")
-    received_at: dt.date = strawberry.field(description="Date the payment was received.")
+    received_at: dt.date = strawberry.field(
+        description="Date the payment was received.",
+        # The receive endpoint documents `DD/MM/YYYY`, unlike the others' `DD-MM-YYYY`.
+        metadata=rest(form=Form.DATE_DMY_SLASH),
+    )
     idempotency_key: str | None = idempotency_key_field()
 
 

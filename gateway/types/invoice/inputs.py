@@ -17,6 +17,7 @@ from gateway.types.invoice.output import ApprovalStatus, ManagementType
 from gateway.types.payment_information import PaymentInformationInput
 from gateway.types.receivable import ReceivableInput, ReceivableUpdateInput
 from gateway.types.service import ServiceInput, ServiceUpdateInput
+from gateway.types.wire import Form, rest
 
 
 @strawberry.input(description="Names the contract an invoice is billed under.")
@@ -53,6 +54,7 @@ class InvoiceFieldsInput:
             "Accrual month ('competência'). Only the month and year are sent upstream; "
             "invoices report it as the first day of that month."
         ),
+        metadata=rest(form=Form.MONTH),
     )
     nfse_service: str | None = strawberry.field(
         default=strawberry.UNSET, description="Service code of the service invoice (NFS-e)."

@@ -9,6 +9,7 @@ import strawberry
 
 from gateway.types.connection import PageInfo
 from gateway.types.invoice.output import CustomerType, Invoice
+from gateway.types.wire import rest
 
 
 @strawberry.enum(
@@ -27,30 +28,45 @@ class InvoiceFilterState(Enum):
 @strawberry.input(description="Criteria of an invoice search; every criterion given must hold.")
 class InvoiceFilter:
     issue_date_from: dt.date | None = strawberry.field(
-        default=strawberry.UNSET, description="Billed on or after this date."
+        default=strawberry.UNSET,
+        description="Billed on or after this date.",
+        metadata=rest("issue_date_gteq"),
     )
     issue_date_to: dt.date | None = strawberry.field(
-        default=strawberry.UNSET, description="Billed on or before this date."
+        default=strawberry.UNSET,
+        description="Billed on or before this date.",
+        metadata=rest("issue_date_lteq"),
     )
     receivables_due_date_from: dt.date | None = strawberry.field(
         default=strawberry.UNSET,
         description="Has a receivable due on or after this date (together with "
         "`receivablesDueDateTo`: one receivable due within both bounds).",
+        metadata=rest("receivables_due_date_gteq"),
     )
     receivables_due_date_to: dt.date | None = strawberry.field(
-        default=strawberry.UNSET, description="Has a receivable due on or before this date."
+        default=strawberry.UNSET,
+        description="Has a receivable due on or before this date.",
+        metadata=rest("receivables_due_date_lteq"),
     )
     state: InvoiceFilterState | None = strawberry.field(
-        default=strawberry.UNSET, description="In this state."
+        default=strawberry.UNSET,
+        description="In this state.",
+        metadata=rest("state_eq"),
     )
     customer_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="Billed to this customer."
+        default=strawberry.UNSET,
+        description="Billed to this customer.",
+        metadata=rest("customer_id_eq"),
     )
     customer_type: CustomerType | None = strawberry.field(
-        default=strawberry.UNSET, description="Billed to a customer of this kind."
+        default=strawberry.UNSET,
+        description="Billed to a customer of this kind.",
+        metadata=rest("customer_type_eq"),
     )
     contract_id: strawberry.ID | None = strawberry.field(
-        default=strawberry.UNSET, description="Billed under this contract."
+        default=strawberry.UNSET,
+        description="Billed under this contract.",
+        metadata=rest("contract_id_eq"),
     )
 
 

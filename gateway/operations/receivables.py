@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 
 from gateway.context import Info
-from gateway.operations.idempotency_keys import idempotency_key
+from gateway.idempotency.keys import idempotency_key
 from gateway.operations.user_errors import attempt, not_found
 from gateway.types.receivable import (
     Receivable,

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from gateway.idempotency.field import idempotency_key_field
 from gateway.types.base import Mapped
 from gateway.types.errors import UserError
-from gateway.types.idempotency import idempotency_key_field
 from gateway.types.nested import ItemChange
 from gateway.types.wire import Form, rest
 

@@ -22,7 +22,13 @@ NEVER = {
         "gateway.http",
         "gateway.app",
     },
-    "idempotency": {"gateway.rest", "gateway.operations", "gateway.schema", "gateway.http"},
+    "idempotency": {
+        "gateway.rest",
+        "gateway.context",
+        "gateway.operations",
+        "gateway.schema",
+        "gateway.http",
+    },
     "rest": {"gateway.operations", "gateway.schema", "gateway.http", "gateway.app"},
     "types": {"gateway.rest", "gateway.operations", "gateway.schema", "gateway.http"},
 }

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import strawberry
 
+from gateway.idempotency.field import idempotency_key_field
 from gateway.types.attachment import AttachmentInput, AttachmentUpdateInput
-from gateway.types.idempotency import idempotency_key_field
 from gateway.types.invoice.output import ApprovalStatus, ManagementType
 from gateway.types.payment_information import PaymentInformationInput
 from gateway.types.receivable import ReceivableInput, ReceivableUpdateInput

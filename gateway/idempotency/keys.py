@@ -10,10 +10,10 @@ request replays each mutation, and two mutations under one header never collide.
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
 from strawberry.types.unset import UnsetType
 
-from gateway.context import Info
 from gateway.errors import InvalidIdempotencyKey, InvalidInput
 from gateway.types.errors import UserError, UserErrorCode
 
@@ -22,7 +22,30 @@ _VALID_KEY = re.compile(rf"[\x21-\x7e](?:[\x20-\x7e]{{0,{MAX_KEY_LENGTH - 2}}}[\
 _RULE = f"1 to {MAX_KEY_LENGTH} printable ASCII characters, not starting or ending with a space"
 
 
-def idempotency_key(info: Info, given: str | UnsetType | None) -> str | None:
+class _Request(Protocol):
+    @property
+    def idempotency_header(self) -> str | None: ...
+
+    @property
+    def operation_index(self) -> int: ...
+
+
+class _Path(Protocol):
+    def as_list(self) -> list[str | int]: ...
+
+
+class MutationInfo(Protocol):
+    """What of a resolver's `info` the key depends on (kept structural: this layer sits below
+    the schema's context)."""
+
+    @property
+    def context(self) -> _Request: ...
+
+    @property
+    def path(self) -> _Path: ...
+
+
+def idempotency_key(info: MutationInfo, given: str | UnsetType | None) -> str | None:
     """The key to run this mutation under, or `None` to run it unguarded."""
     if isinstance(given, str):
         if not _VALID_KEY.fullmatch(given):

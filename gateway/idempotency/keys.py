@@ -15,7 +15,7 @@ from typing import Protocol
 from strawberry.types.unset import UnsetType
 
 from gateway.errors import InvalidIdempotencyKey, InvalidInput
-from gateway.types.errors import UserError, UserErrorCode
+from gateway.types.user_error import UserError, UserErrorCode
 
 MAX_KEY_LENGTH = 255
 _VALID_KEY = re.compile(rf"[\x21-\x7e](?:[\x20-\x7e]{{0,{MAX_KEY_LENGTH - 2}}}[\x21-\x7e])?")

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from gateway.errors import InvalidInput, UpstreamNotFound, UpstreamRejected
 from gateway.rest.rejections import user_errors_from_rejection
-from gateway.types.errors import UserError, UserErrorCode
+from gateway.types.user_error import UserError, UserErrorCode
 
 T = TypeVar("T")
 

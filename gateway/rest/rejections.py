@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from strawberry.utils.str_converters import to_camel_case
 
-from gateway.types.errors import UserError, UserErrorCode
+from gateway.types.user_error import UserError, UserErrorCode
 
 # Portuguese first (what the upstream speaks), English for Rails' default locale.
 _CODES: tuple[tuple[re.Pattern[str], UserErrorCode], ...] = tuple(

@@ -38,9 +38,9 @@ from gateway.rest.writer import (
     uuid,
 )
 from gateway.scalars import UploadedFile
-from gateway.types.errors import UserError, UserErrorCode
 from gateway.types.invoice import CreateInvoiceInput, InvoiceReference, UpdateInvoiceInput
 from gateway.types.receivable import ReceivableReference, ReceiveReceivableInput
+from gateway.types.user_error import UserError, UserErrorCode
 from gateway.types.wire import Form, WireField, wire_fields
 
 Convert = Callable[[Any], JSONValue]

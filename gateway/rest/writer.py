@@ -19,7 +19,7 @@ from typing import Any, TypeAlias
 from strawberry.types.unset import UnsetType
 from strawberry.utils.str_converters import to_camel_case
 
-from gateway.types.errors import UserError, UserErrorCode
+from gateway.types.user_error import UserError, UserErrorCode
 
 JSONValue: TypeAlias = bool | int | str | Decimal | list[Any] | dict[str, Any] | None
 Body: TypeAlias = dict[str, JSONValue]

@@ -11,8 +11,8 @@ import strawberry
 
 from gateway.idempotency.field import idempotency_key_field
 from gateway.types.base import Mapped
-from gateway.types.errors import UserError
 from gateway.types.nested import ItemChange
+from gateway.types.user_error import UserError
 from gateway.types.wire import Form, rest
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gateway.rest.rejections import field_path, user_errors_from_rejection
-from gateway.types.errors import UserErrorCode
+from gateway.types.user_error import UserErrorCode
 
 
 def as_tuples(errors: object) -> list[tuple[list[str] | None, str, UserErrorCode]]:

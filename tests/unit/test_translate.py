@@ -13,11 +13,11 @@ from gateway.errors import InvalidInput
 from gateway.rest.translate import create_invoice_request
 from gateway.scalars import UploadedFile
 from gateway.types.attachment import AttachmentInput
-from gateway.types.errors import UserErrorCode
 from gateway.types.invoice import ApprovalStatus, CreateInvoiceInput, ManagementType
 from gateway.types.payment_information import PaymentInformationInput, PaymentMethod
 from gateway.types.receivable import ReceivableInput
 from gateway.types.service import ServiceInput
+from gateway.types.user_error import UserErrorCode
 from gateway.upstream import codec
 
 

@@ -18,7 +18,6 @@ from gateway.rest.translate import (
     update_invoice_request,
 )
 from gateway.types.attachment import AttachmentUpdateInput
-from gateway.types.errors import UserErrorCode
 from gateway.types.invoice import (
     CreateInvoiceInput,
     CustomerType,
@@ -37,6 +36,7 @@ from gateway.types.receivable import (
     ReceiveReceivableInput,
 )
 from gateway.types.service import ServiceUpdateInput
+from gateway.types.user_error import UserErrorCode
 from gateway.upstream import codec
 
 ID = strawberry.ID

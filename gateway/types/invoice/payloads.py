@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from gateway.types.errors import UserError
 from gateway.types.invoice.output import Invoice
+from gateway.types.user_error import UserError
 
 
 @strawberry.type(description="Result of a change to one invoice.")

@@ -74,12 +74,12 @@ _CONVERTERS: Mapping[Form, Convert] = {
 
 def create_invoice_request(input: CreateInvoiceInput) -> tuple[str, Body]:
     """The path (relative to the base URL) and JSON body of `POST .../invoices`."""
-    return _request(input, "contracts/{contract_id}/invoices", "invoice", in_body=("contract_id",))
+    return request(input, "contracts/{contract_id}/invoices", "invoice", in_body=("contract_id",))
 
 
 def update_invoice_request(input: UpdateInvoiceInput) -> tuple[str, Body]:
     """The path and JSON body of `PATCH .../invoices/{id}`: only the fields the client set."""
-    path, body = _request(input, "contracts/{contract_id}/invoices/{id}", "invoice")
+    path, body = request(input, "contracts/{contract_id}/invoices/{id}", "invoice")
     if not body["invoice"]:
         # The upstream answers an empty change with a 400; say what is wrong instead.
         raise InvalidInput(
@@ -96,17 +96,17 @@ def update_invoice_request(input: UpdateInvoiceInput) -> tuple[str, Body]:
 
 def invoice_path(reference: InvoiceReference) -> str:
     """`contracts/{contract_id}/invoices/{id}`, for the endpoints that take no body."""
-    return _path(reference, "contracts/{contract_id}/invoices/{id}")
+    return reference_path(reference, "contracts/{contract_id}/invoices/{id}")
 
 
 def receivable_path(reference: ReceivableReference) -> str:
     """`contracts/{contract_id}/receivables/{id}`."""
-    return _path(reference, "contracts/{contract_id}/receivables/{id}")
+    return reference_path(reference, "contracts/{contract_id}/receivables/{id}")
 
 
 def receive_request(input: ReceiveReceivableInput) -> tuple[str, Body]:
     """The path and JSON body of `PATCH .../receivables/{id}/receive`."""
-    return _request(input, "contracts/{contract_id}/receivables/{id}/receive", "receivable")
+    return request(input, "contracts/{contract_id}/receivables/{id}/receive", "receivable")
 
 
 def query_params(criteria: object, template: str = "{}") -> dict[str, str]:
@@ -121,9 +121,12 @@ def query_params(criteria: object, template: str = "{}") -> dict[str, str]:
     return params
 
 
-def _request(
+def request(
     input: object, template: str, envelope: str, *, in_body: tuple[str, ...] = ()
 ) -> tuple[str, Body]:
+    """The path and body of a request made from one input: `template`'s fields go into the
+    path as numbers (and into the body too if `in_body` names them), the others into the body
+    under `envelope` (`{"invoice": {...}}`). Raises `InvalidInput` with every problem found."""
     errors: list[UserError] = []
     names = tuple(re.findall(r"{(\w+)}", template))
     values = _path_values(input, names, errors)
@@ -133,7 +136,8 @@ def _request(
     return template.format_map(values), {envelope: kept | body}
 
 
-def _path(reference: object, template: str) -> str:
+def reference_path(reference: object, template: str) -> str:
+    """`template` filled with the reference's fields, as numbers; `InvalidInput` otherwise."""
     errors: list[UserError] = []
     values = _path_values(reference, tuple(re.findall(r"{(\w+)}", template)), errors)
     _raise_if(errors)

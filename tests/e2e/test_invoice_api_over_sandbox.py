@@ -493,3 +493,66 @@ def test_a_wrong_token_is_unauthenticated_for_reads_and_changes(gateway_url: str
             )
             (error,) = response.json()["errors"]
             assert (error["path"], error["extensions"]["code"]) == ([field], "UNAUTHENTICATED")
+
+
+@pytest.mark.parametrize(
+    ("percentages", "amounts"),
+    [
+        # The official client's recorded traffic splits invoices these two ways.
+        (("50", "50"), ("350.00", "350.00")),
+        (("33.3333", "66.6667"), ("233.33", "466.67")),
+    ],
+)
+def test_deprecated_percentages_are_sent_as_value_and_win_over_gross_value(
+    client: httpx.Client,
+    recorder: Recorder,
+    percentages: tuple[str, str],
+    amounts: tuple[str, str],
+) -> None:
+    recorder.requests.clear()
+    first, second = percentages
+    variables = f"""{{"input": {{
+      "contractId": "3", "description": "Mensalidade", "grossValue": 700.00,
+      "issueDate": "2025-06-02",
+      "receivables": [
+        {{"dueDate": "2025-06-10", "value": {first}, "grossValue": 1.00}},
+        {{"dueDate": "2025-07-10", "value": {second}}}
+      ]
+    }}}}"""
+    result = post(client, CREATE_INVOICE, variables)
+
+    request = only(recorder)
+    assert (request.method, request.path) == ("POST", "/api/v1/contracts/3/invoices")
+    assert exact(request)["invoice"]["receivables"] == [
+        {"due_date": "10-06-2025", "gross_value": "1.00", "value": first},
+        {"due_date": "10-07-2025", "value": second},
+    ]
+    payload = result["data"]["createInvoice"]
+    assert payload["userErrors"] == []
+    receivables = payload["invoice"]["receivables"]
+    # Decimal travels as a string with its exact digits.
+    assert [(r["value"], r["grossValue"]) for r in receivables] == list(
+        zip(percentages, amounts, strict=True)
+    )
+
+    recorder.requests.clear()
+    changed = post(
+        client,
+        UPDATE_INVOICE,
+        {
+            "input": {
+                "contractId": "3",
+                "id": payload["invoice"]["id"],
+                "receivables": [
+                    {"id": receivables[0]["id"], "value": "25"},
+                    {"id": receivables[1]["id"], "value": "75"},
+                ],
+            }
+        },
+    )
+    assert exact(only(recorder))["invoice"]["receivables"] == [
+        {"id": receivables[0]["id"], "value": "25"},
+        {"id": receivables[1]["id"], "value": "75"},
+    ]
+    updated = changed["data"]["updateInvoice"]["invoice"]["receivables"]
+    assert [(r["value"], r["grossValue"]) for r in updated] == [("25", "175.00"), ("75", "525.00")]

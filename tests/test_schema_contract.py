@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
@@ -95,3 +96,12 @@ def test_every_documented_request_field_is_in_the_input_types() -> None:
     assert {_camel(k) for k in invoice["payment_information"]} | {"installments"} <= _fields(
         "PaymentInformationInput"
     )
+
+
+@pytest.mark.parametrize("input_type", ["ReceivableInput", "ReceivableUpdateInput"])
+def test_the_receivable_percentage_is_described_and_deprecated(input_type: str) -> None:
+    type_ = schema._schema.type_map[input_type]
+    assert isinstance(type_, GraphQLInputObjectType)
+    field = type_.fields["value"]
+    assert field.deprecation_reason
+    assert "Percentage" in (field.description or "")

@@ -1,0 +1,154 @@
+"""Declarations (`gateway.types.wire`): what a field's type implies, what `rest(...)` changes,
+and that mapping and translation follow a declaration with nothing else to edit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import Enum
+
+import pytest
+import strawberry
+
+from gateway.rest.mapping import mapper
+from gateway.rest.translate import request, writer
+from gateway.types.base import Mapped
+from gateway.types.invoice import CreateInvoiceInput, Invoice, UpdateInvoiceInput
+from gateway.types.nested import ItemChange
+from gateway.types.wire import Form, rest, wire_fields
+
+
+@strawberry.enum
+class Colour(Enum):
+    RED = "red"
+
+
+@strawberry.type
+class Part(Mapped):
+    id: strawberry.ID
+    label: str | None = strawberry.field(default=None, metadata=rest("rotulo"))
+
+
+@strawberry.type
+class Gadget(Mapped):
+    id: strawberry.ID
+    made_on: dt.date | None = None
+    made_at: dt.datetime | None = None
+    price: Decimal | None = None
+    weight: Decimal | None = strawberry.field(default=None, metadata=rest(form=Form.QUANTITY))
+    colour: Colour | None = None
+    parts: list[Part] | None = None
+    main_part: Part | None = None
+    note: str | None = strawberry.field(default=None, metadata=rest(aliases=("nota",)))
+
+
+@strawberry.input
+class PartChange(ItemChange):
+    label: str | None = strawberry.field(default=strawberry.UNSET, metadata=rest("rotulo"))
+
+
+@strawberry.input
+class GadgetInput:
+    owner_id: strawberry.ID
+    made_on: dt.date | None = strawberry.UNSET
+    month: dt.date | None = strawberry.field(
+        default=strawberry.UNSET, metadata=rest(form=Form.MONTH)
+    )
+    supplier_id: strawberry.ID | None = strawberry.UNSET
+    colour: Colour | None = strawberry.UNSET
+    parts: list[PartChange] | None = strawberry.UNSET
+    secret: str | None = strawberry.field(default=strawberry.UNSET, metadata=rest(sent=False))
+
+
+def forms(cls: type) -> dict[str, Form]:
+    return {field.attribute: field.form for field in wire_fields(cls)}
+
+
+def test_a_type_implies_the_form_of_each_field_and_rest_overrides_it() -> None:
+    assert forms(Gadget) == {
+        "id": Form.ID,
+        "made_on": Form.DATE_DMY_SLASH,
+        "made_at": Form.TIMESTAMP,
+        "price": Form.AMOUNT,
+        "weight": Form.QUANTITY,
+        "colour": Form.ENUM,
+        "parts": Form.LIST,
+        "main_part": Form.OBJECT,
+        "note": Form.TEXT,
+    }
+    assert forms(GadgetInput)["made_on"] is Form.DATE_DMY_DASH
+    assert forms(GadgetInput)["month"] is Form.MONTH
+    assert forms(GadgetInput)["owner_id"] is Form.INTEGER_ID
+    assert "problems" not in forms(Gadget)
+
+
+def test_mapping_reads_each_field_under_its_declared_key_and_form() -> None:
+    gadget = mapper(Gadget)(
+        {
+            "id": 7,
+            "made_on": "02/06/2025",
+            "made_at": "02/06/2025 10:00:00 -03:00",
+            "price": "700.0",
+            "weight": "7.50",
+            "colour": "red",
+            "parts": [{"id": 1, "rotulo": "porca"}],
+            "main_part": {"rotulo": "sem id"},
+            "nota": "from the alias",
+            "unknown": "ignored",
+        }
+    )
+    assert gadget.id == "7"
+    assert gadget.made_on == dt.date(2025, 6, 2)
+    assert gadget.made_at == dt.datetime(2025, 6, 2, 10, tzinfo=dt.timezone(dt.timedelta(hours=-3)))
+    assert (gadget.price, gadget.weight) == (Decimal("700.00"), Decimal("7.5"))
+    assert str(gadget.price) == "700.00"
+    assert gadget.colour is Colour.RED
+    assert gadget.parts == [Part(id=strawberry.ID("1"), label="porca")]
+    assert gadget.note == "from the alias"
+    # A nested object without an id costs only its field.
+    assert gadget.main_part is None
+    assert set(gadget.problems) == {"main_part"}
+
+
+def test_translation_writes_each_field_under_its_declared_key_and_form() -> None:
+    gadget = GadgetInput(
+        owner_id=strawberry.ID("3"),
+        made_on=dt.date(2025, 6, 2),
+        month=dt.date(2025, 5, 1),
+        supplier_id=strawberry.ID(""),
+        colour=Colour.RED,
+        parts=[PartChange(id=strawberry.ID("9"), destroy=True), PartChange(label="nova")],
+        secret="never sent",
+    )
+    path, body = request(gadget, "owners/{owner_id}/gadgets", "gadget")
+    assert path == "owners/3/gadgets"
+    assert body == {
+        "gadget": {
+            "made_on": "02-06-2025",
+            "month": "05/2025",
+            "supplier_id": None,  # the documented "" for no id
+            "colour": "red",
+            "parts": [{"id": 9, "_destroy": True}, {"rotulo": "nova"}],
+        }
+    }
+
+
+def test_the_id_an_item_change_addresses_must_be_a_number() -> None:
+    errors: list[object] = []
+    writer(PartChange)(PartChange(id=strawberry.ID("")), ["input"], errors)  # type: ignore[arg-type]
+    assert len(errors) == 1
+
+
+def test_a_type_without_an_implied_form_must_declare_one() -> None:
+    @strawberry.type
+    class Odd:
+        id: strawberry.ID
+        blob: strawberry.scalars.JSON | None = None
+
+    with pytest.raises(TypeError, match=r"declare one with rest\(form=\.\.\.\)"):
+        wire_fields(Odd)
+
+
+@pytest.mark.parametrize("cls", [Invoice, CreateInvoiceInput, UpdateInvoiceInput])
+def test_every_field_of_the_invoice_types_resolves(cls: type) -> None:
+    assert wire_fields(cls)

@@ -72,41 +72,54 @@ _CONVERTERS: Mapping[Form, Convert] = {
 }
 
 
-def create_invoice_request(input: CreateInvoiceInput) -> tuple[str, Body]:
-    """The path (relative to the base URL) and JSON body of `POST .../invoices`."""
-    return request(input, "contracts/{contract_id}/invoices", "invoice", in_body=("contract_id",))
+class Endpoint:
+    """One REST endpoint, declared once: the input it is called with, its path template over
+    that input's fields, and the envelope its body goes in (none for an endpoint without a
+    body). Path fields are sent in the path, as numbers, and in the body only if `in_body`
+    names them. The body's writer is compiled here, when the endpoint is declared at import."""
+
+    __slots__ = ("_names", "_write", "envelope", "in_body", "input", "template")
+
+    def __init__(
+        self,
+        input: type,
+        template: str,
+        envelope: str | None = None,
+        *,
+        in_body: tuple[str, ...] = (),
+    ) -> None:
+        self.input, self.template, self.envelope, self.in_body = input, template, envelope, in_body
+        self._names = tuple(re.findall(r"{(\w+)}", template))
+        self._write = writer(input, exclude=self._names) if envelope is not None else None
+
+    def path(self, input: object) -> str:
+        """The template filled with the input's fields; `InvalidInput` if one is no id."""
+        errors: list[UserError] = []
+        values = self._path_values(input, errors)
+        _raise_if(errors)
+        return self.template.format_map(values)
+
+    def request(self, input: object) -> tuple[str, Body]:
+        """The path and the body (`{"invoice": {...}}`); `InvalidInput` with every problem."""
+        if self._write is None or self.envelope is None:
+            raise TypeError(f"{self.template} takes no body")
+        errors: list[UserError] = []
+        values = self._path_values(input, errors)
+        body = self._write(input, ["input"], errors)
+        _raise_if(errors)
+        kept: Body = {name: values[name] for name in self.in_body}
+        return self.template.format_map(values), {self.envelope: kept | body}
+
+    def _path_values(self, source: object, errors: list[UserError]) -> Body:
+        w = Writer(source, ["input"], errors)
+        for name in self._names:
+            w.put(name, integer_id)
+        return w.body
 
 
-def update_invoice_request(input: UpdateInvoiceInput) -> tuple[str, Body]:
-    """The path and JSON body of `PATCH .../invoices/{id}`: only the fields the client set."""
-    path, body = request(input, "contracts/{contract_id}/invoices/{id}", "invoice")
-    if not body["invoice"]:
-        # The upstream answers an empty change with a 400; say what is wrong instead.
-        raise InvalidInput(
-            [
-                UserError(
-                    field=["input"],
-                    message="Nothing to change: give at least one field of the invoice.",
-                    code=UserErrorCode.BLANK,
-                )
-            ]
-        )
-    return path, body
-
-
-def invoice_path(reference: InvoiceReference) -> str:
-    """`contracts/{contract_id}/invoices/{id}`, for the endpoints that take no body."""
-    return reference_path(reference, "contracts/{contract_id}/invoices/{id}")
-
-
-def receivable_path(reference: ReceivableReference) -> str:
-    """`contracts/{contract_id}/receivables/{id}`."""
-    return reference_path(reference, "contracts/{contract_id}/receivables/{id}")
-
-
-def receive_request(input: ReceiveReceivableInput) -> tuple[str, Body]:
-    """The path and JSON body of `PATCH .../receivables/{id}/receive`."""
-    return request(input, "contracts/{contract_id}/receivables/{id}/receive", "receivable")
+def _raise_if(errors: list[UserError]) -> None:
+    if errors:
+        raise InvalidInput(errors)
 
 
 def query_params(criteria: object, template: str = "{}") -> dict[str, str]:
@@ -119,41 +132,6 @@ def query_params(criteria: object, template: str = "{}") -> dict[str, str]:
         if value is not None and not isinstance(value, UnsetType):
             params[template.format(field.key)] = str(convert(value))
     return params
-
-
-def request(
-    input: object, template: str, envelope: str, *, in_body: tuple[str, ...] = ()
-) -> tuple[str, Body]:
-    """The path and body of a request made from one input: `template`'s fields go into the
-    path as numbers (and into the body too if `in_body` names them), the others into the body
-    under `envelope` (`{"invoice": {...}}`). Raises `InvalidInput` with every problem found."""
-    errors: list[UserError] = []
-    names = tuple(re.findall(r"{(\w+)}", template))
-    values = _path_values(input, names, errors)
-    body = writer(type(input), exclude=names)(input, ["input"], errors)
-    _raise_if(errors)
-    kept: Body = {name: values[name] for name in in_body}
-    return template.format_map(values), {envelope: kept | body}
-
-
-def reference_path(reference: object, template: str) -> str:
-    """`template` filled with the reference's fields, as numbers; `InvalidInput` otherwise."""
-    errors: list[UserError] = []
-    values = _path_values(reference, tuple(re.findall(r"{(\w+)}", template)), errors)
-    _raise_if(errors)
-    return template.format_map(values)
-
-
-def _path_values(source: object, names: tuple[str, ...], errors: list[UserError]) -> Body:
-    w = Writer(source, ["input"], errors)
-    for name in names:
-        w.put(name, integer_id)
-    return w.body
-
-
-def _raise_if(errors: list[UserError]) -> None:
-    if errors:
-        raise InvalidInput(errors)
 
 
 _writers: dict[tuple[type, tuple[str, ...]], ItemWriter] = {}
@@ -245,3 +223,51 @@ def _put_upload(w: Writer, name: str) -> None:
         w.body["content"] = base64.b64encode(upload.data).decode("ascii")
         w.body.setdefault("filename", upload.filename)
         w.body.setdefault("content_type", upload.content_type)
+
+
+CREATE_INVOICE = Endpoint(
+    CreateInvoiceInput, "contracts/{contract_id}/invoices", "invoice", in_body=("contract_id",)
+)
+UPDATE_INVOICE = Endpoint(UpdateInvoiceInput, "contracts/{contract_id}/invoices/{id}", "invoice")
+INVOICE = Endpoint(InvoiceReference, "contracts/{contract_id}/invoices/{id}")
+RECEIVABLE = Endpoint(ReceivableReference, "contracts/{contract_id}/receivables/{id}")
+RECEIVE = Endpoint(
+    ReceiveReceivableInput, "contracts/{contract_id}/receivables/{id}/receive", "receivable"
+)
+
+
+def create_invoice_request(input: CreateInvoiceInput) -> tuple[str, Body]:
+    """The path (relative to the base URL) and JSON body of `POST .../invoices`."""
+    return CREATE_INVOICE.request(input)
+
+
+def update_invoice_request(input: UpdateInvoiceInput) -> tuple[str, Body]:
+    """The path and JSON body of `PATCH .../invoices/{id}`: only the fields the client set."""
+    path, body = UPDATE_INVOICE.request(input)
+    if not body["invoice"]:
+        # The upstream answers an empty change with a 400; say what is wrong instead.
+        raise InvalidInput(
+            [
+                UserError(
+                    field=["input"],
+                    message="Nothing to change: give at least one field of the invoice.",
+                    code=UserErrorCode.BLANK,
+                )
+            ]
+        )
+    return path, body
+
+
+def invoice_path(reference: InvoiceReference) -> str:
+    """`contracts/{contract_id}/invoices/{id}`, for the endpoints that take no body."""
+    return INVOICE.path(reference)
+
+
+def receivable_path(reference: ReceivableReference) -> str:
+    """`contracts/{contract_id}/receivables/{id}`."""
+    return RECEIVABLE.path(reference)
+
+
+def receive_request(input: ReceiveReceivableInput) -> tuple[str, Body]:
+    """The path and JSON body of `PATCH .../receivables/{id}/receive`."""
+    return RECEIVE.request(input)

@@ -11,7 +11,7 @@ import pytest
 import strawberry
 
 from gateway.rest.mapping import mapper
-from gateway.rest.translate import request, writer
+from gateway.rest.translate import Endpoint, writer
 from gateway.types.base import Mapped
 from gateway.types.invoice import CreateInvoiceInput, Invoice, UpdateInvoiceInput
 from gateway.types.nested import ItemChange
@@ -120,7 +120,7 @@ def test_translation_writes_each_field_under_its_declared_key_and_form() -> None
         parts=[PartChange(id=strawberry.ID("9"), destroy=True), PartChange(label="nova")],
         secret="never sent",
     )
-    path, body = request(gadget, "owners/{owner_id}/gadgets", "gadget")
+    path, body = Endpoint(GadgetInput, "owners/{owner_id}/gadgets", "gadget").request(gadget)
     assert path == "owners/3/gadgets"
     assert body == {
         "gadget": {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Protocol, TypeVar
 
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
@@ -13,6 +14,15 @@ from gateway.rest.invoices import InvoicesAPI
 from gateway.rest.receivables import ReceivablesAPI
 from gateway.rest.session import ReadLoader, UpstreamSession, reader
 from gateway.upstream.client import UpstreamClient
+
+
+class API(Protocol):
+    """A resource's typed calls, made over one request's session (`rest/<resource>.py`)."""
+
+    def __init__(self, session: UpstreamSession) -> None: ...
+
+
+A = TypeVar("A", bound=API)
 
 
 @dataclass
@@ -28,6 +38,7 @@ class Context:
     # The request's `Idempotency-Key` header, and which operation of a batch this is.
     idempotency_header: str | None = None
     operation_index: int = 0
+    _apis: dict[type, object] = field(default_factory=dict, repr=False)
 
     @cached_property
     def reads(self) -> ReadLoader:
@@ -39,6 +50,14 @@ class Context:
         return UpstreamSession(
             self.upstream, authorization=self.authorization, reads=self.reads, writes=self.writes
         )
+
+    def api(self, kind: type[A]) -> A:
+        """The request's instance of a resource's calls: `info.context.api(CompaniesAPI)`."""
+        found = self._apis.get(kind)
+        if found is None:
+            found = self._apis[kind] = kind(self.session)
+        assert isinstance(found, kind)
+        return found
 
     @cached_property
     def invoices(self) -> InvoicesAPI:

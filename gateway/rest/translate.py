@@ -74,11 +74,12 @@ _CONVERTERS: Mapping[Form, Convert] = {
 
 class Endpoint:
     """One REST endpoint, declared once: the input it is called with, its path template over
-    that input's fields, and the envelope its body goes in (none for an endpoint without a
-    body). Path fields are sent in the path, as numbers, and in the body only if `in_body`
-    names them. The body's writer is compiled here, when the endpoint is declared at import."""
+    that input's fields, and the envelope its body goes in (`{"invoice": {...}}`), or
+    `flat=True` for a body sent unwrapped; with neither it takes no body. Path fields are sent
+    in the path, as numbers, and in the body only if `in_body` names them. The body's writer
+    is compiled here, when the endpoint is declared at import."""
 
-    __slots__ = ("_names", "_write", "envelope", "in_body", "input", "template")
+    __slots__ = ("_names", "_write", "envelope", "flat", "in_body", "input", "template")
 
     def __init__(
         self,
@@ -86,11 +87,14 @@ class Endpoint:
         template: str,
         envelope: str | None = None,
         *,
+        flat: bool = False,
         in_body: tuple[str, ...] = (),
     ) -> None:
-        self.input, self.template, self.envelope, self.in_body = input, template, envelope, in_body
+        self.input, self.template, self.envelope = input, template, envelope
+        self.flat, self.in_body = flat, in_body
         self._names = tuple(re.findall(r"{(\w+)}", template))
-        self._write = writer(input, exclude=self._names) if envelope is not None else None
+        takes_body = envelope is not None or flat
+        self._write = writer(input, exclude=self._names) if takes_body else None
 
     def path(self, input: object) -> str:
         """The template filled with the input's fields; `InvalidInput` if one is no id."""
@@ -100,15 +104,15 @@ class Endpoint:
         return self.template.format_map(values)
 
     def request(self, input: object) -> tuple[str, Body]:
-        """The path and the body (`{"invoice": {...}}`); `InvalidInput` with every problem."""
-        if self._write is None or self.envelope is None:
+        """The path and the body; `InvalidInput` with every problem found."""
+        if self._write is None:
             raise TypeError(f"{self.template} takes no body")
         errors: list[UserError] = []
         values = self._path_values(input, errors)
-        body = self._write(input, ["input"], errors)
+        body = {name: values[name] for name in self.in_body} | self._write(input, ["input"], errors)
         _raise_if(errors)
-        kept: Body = {name: values[name] for name in self.in_body}
-        return self.template.format_map(values), {self.envelope: kept | body}
+        path = self.template.format_map(values)
+        return path, (body if self.envelope is None else {self.envelope: body})
 
     def _path_values(self, source: object, errors: list[UserError]) -> Body:
         w = Writer(source, ["input"], errors)

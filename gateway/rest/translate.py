@@ -109,8 +109,9 @@ class Endpoint:
             raise TypeError(f"{self.template} takes no body")
         errors: list[UserError] = []
         values = self._path_values(input, errors)
-        body = {name: values[name] for name in self.in_body} | self._write(input, ["input"], errors)
+        written = self._write(input, ["input"], errors)
         _raise_if(errors)
+        body = {name: values[name] for name in self.in_body} | written
         path = self.template.format_map(values)
         return path, (body if self.envelope is None else {self.envelope: body})
 

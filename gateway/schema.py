@@ -19,8 +19,13 @@ from gateway.document_limits import DocumentLimits
 from gateway.error_formatting import is_unexpected
 from gateway.input_errors import is_variable_error, variable_errors
 from gateway.input_limits import InputLimits, input_size_rule
+from gateway.operations.contracts import ContractMutations, ContractQueries
+from gateway.operations.invoice_rules import InvoiceRuleMutations, InvoiceRuleQueries
 from gateway.operations.invoices import InvoiceMutations, InvoiceQueries
+from gateway.operations.parties import PartyMutations, PartyQueries
 from gateway.operations.receivables import ReceivableMutations, ReceivableQueries
+from gateway.operations.service_items import ServiceItemMutations, ServiceItemQueries
+from gateway.operations.templates import TemplateQueries
 from gateway.scalars import SCALAR_MAP
 from gateway.types.base import resolve_field
 
@@ -31,12 +36,27 @@ MAX_VARIABLE_ERRORS = 10
 
 
 @strawberry.type(description="Reads from the invoicing API.")
-class Query(InvoiceQueries, ReceivableQueries):
+class Query(
+    InvoiceQueries,
+    ReceivableQueries,
+    PartyQueries,
+    ServiceItemQueries,
+    ContractQueries,
+    InvoiceRuleQueries,
+    TemplateQueries,
+):
     pass
 
 
 @strawberry.type(description="Changes through the invoicing API.")
-class Mutation(InvoiceMutations, ReceivableMutations):
+class Mutation(
+    InvoiceMutations,
+    ReceivableMutations,
+    PartyMutations,
+    ServiceItemMutations,
+    ContractMutations,
+    InvoiceRuleMutations,
+):
     pass
 
 

@@ -1,4 +1,4 @@
-"""Queries and mutations on contracts (issue 14; filled in by its resource group)."""
+"""Queries and mutations on contracts."""
 
 from __future__ import annotations
 

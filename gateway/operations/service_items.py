@@ -1,4 +1,4 @@
-"""Queries and mutations on service items (issue 14; filled in by its resource group)."""
+"""Queries and mutations on service items."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Queries on the organization's templates, accounts and NFS-e (read-only upstream) (issue 14; filled in by its resource group)."""
+"""Queries on an organization's templates, accounts and NFS-e, which the API only reads."""
 
 from __future__ import annotations
 

@@ -102,6 +102,9 @@ def _reader(field: WireField, name: str, namespace: dict[str, Any]) -> str:
     if field.form is Form.ENUM:
         namespace[name] = field.enum
         extra = f", {name}{extra}"
+        if field.legacy:
+            namespace[f"{name}_legacy"] = field.legacy
+            extra += f", legacy={name}_legacy"
     method = "enum" if field.form is Form.ENUM else _SCALARS[field.form]
     read = f"f.{method}({key!r}{extra})"
     for alias in field.aliases:

@@ -157,10 +157,21 @@ class Fields:
         self._fail(attribute or key, value, "a timestamp with a UTC offset")
         return None
 
-    def enum(self, key: str, enum: type[E], *, attribute: str | None = None) -> E | None:
+    def enum(
+        self,
+        key: str,
+        enum: type[E],
+        *,
+        attribute: str | None = None,
+        legacy: Mapping[object, str] | None = None,
+    ) -> E | None:
+        """One of the enum's values, ignoring case; `legacy` maps values older responses
+        wrote instead (`{1: "active"}`) to current ones."""
         value = self._value(key)
         if value is None:
             return None
+        if legacy is not None and not isinstance(value, bool) and value in legacy:
+            value = legacy[value]
         if isinstance(value, str):
             for member in enum:
                 if member.value == value or str(member.value).lower() == value.lower():

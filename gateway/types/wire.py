@@ -85,6 +85,7 @@ class Rest:
     form: Form | None = None
     aliases: tuple[str, ...] = ()
     sent: bool = True
+    legacy: Mapping[object, str] | None = None
 
 
 def rest(
@@ -93,15 +94,17 @@ def rest(
     form: Form | None = None,
     aliases: tuple[str, ...] = (),
     sent: bool = True,
+    legacy: Mapping[object, str] | None = None,
 ) -> dict[str, Rest]:
     """A field's REST declaration, for `strawberry.field(metadata=...)`.
 
     `name` is the REST key where it is not the snake_case of the GraphQL name; `form` the wire
     form where the type does not imply it; `aliases` other keys the upstream has been seen
     writing the same value under; `sent=False` keeps a GraphQL-only input field (an
-    idempotency key) out of every REST request.
+    idempotency key) out of every REST request; `legacy` maps the values older responses wrote
+    for an enum (`{1: "active"}`, from when `state` was an integer) to its REST values.
     """
-    return {_KEY: Rest(name=name, form=form, aliases=aliases, sent=sent)}
+    return {_KEY: Rest(name=name, form=form, aliases=aliases, sent=sent, legacy=legacy)}
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class WireField:
     required: bool
     sent: bool
     aliases: tuple[str, ...] = ()
+    legacy: Mapping[object, str] | None = None
     enum: type[Enum] | None = None
     item: type | None = None
     """The nested type of an OBJECT or a LIST."""
@@ -180,6 +184,7 @@ def _resolve(cls: type) -> tuple[WireField, ...]:
                 required=required,
                 sent=declared.sent,
                 aliases=declared.aliases,
+                legacy=declared.legacy,
                 enum=enum,
                 item=nested,
             )

@@ -40,6 +40,7 @@ class Gadget(Mapped):
     parts: list[Part] | None = None
     main_part: Part | None = None
     note: str | None = strawberry.field(default=None, metadata=rest(aliases=("nota",)))
+    old_colour: Colour | None = strawberry.field(default=None, metadata=rest(legacy={1: "red"}))
 
 
 @strawberry.input
@@ -75,6 +76,7 @@ def test_a_type_implies_the_form_of_each_field_and_rest_overrides_it() -> None:
         "parts": Form.LIST,
         "main_part": Form.OBJECT,
         "note": Form.TEXT,
+        "old_colour": Form.ENUM,
     }
     assert forms(GadgetInput)["made_on"] is Form.DATE_DMY_DASH
     assert forms(GadgetInput)["month"] is Form.MONTH
@@ -94,6 +96,7 @@ def test_mapping_reads_each_field_under_its_declared_key_and_form() -> None:
             "parts": [{"id": 1, "rotulo": "porca"}],
             "main_part": {"rotulo": "sem id"},
             "nota": "from the alias",
+            "old_colour": 1,
             "unknown": "ignored",
         }
     )
@@ -105,6 +108,7 @@ def test_mapping_reads_each_field_under_its_declared_key_and_form() -> None:
     assert gadget.colour is Colour.RED
     assert gadget.parts == [Part(id=strawberry.ID("1"), label="porca")]
     assert gadget.note == "from the alias"
+    assert gadget.old_colour is Colour.RED  # as older responses wrote it
     # A nested object without an id costs only its field.
     assert gadget.main_part is None
     assert set(gadget.problems) == {"main_part"}

@@ -161,14 +161,7 @@ async def search_receivables(request: Request, store: Store) -> Response:
         ((i, r) for i in invoices for r in i.receivables if all(f(r) for f in filters)),
         key=lambda pair: pair[1].id,
     )
-    return JSONResponse(
-        {
-            "receivables": [
-                render_receivable(r) | {"invoice": render_invoice(i, with_receivables=False)}
-                for i, r in found
-            ]
-        }
-    )
+    return JSONResponse({"receivables": [render_receivable(r, invoice=i) for i, r in found]})
 
 
 async def receive(request: Request, store: Store) -> Response:

@@ -10,7 +10,6 @@ from typing import Any
 # A JSON object as the client sent it (floats parsed as Decimal). Stored alongside the
 # validated data because an update is the previous request merged with the new one.
 Raw = dict[str, Any]
-Scalar = str | int | bool | None
 
 OPEN_STATES = ("to_emit", "to_receive")
 RECEIVABLE_STATES = ("to_emit", "to_receive", "received", "cancelled")
@@ -35,12 +34,6 @@ class InvoiceFields:
     number: str | None
     approval_status: str
     management_type: str
-    automatic_email_template_id: int | None
-    nfse_template_id: int | None
-    issue_nfse: bool
-    charge_now: bool
-    # Fields the sandbox only echoes, keyed by their response name.
-    echoed: dict[str, Scalar]
 
 
 @dataclass(frozen=True)
@@ -57,7 +50,6 @@ class ReceivableData:
 class ServiceData:
     id: int | None
     raw: Raw
-    description: str | None
     units: Decimal
     unit_value: Decimal
     value: Decimal
@@ -74,10 +66,6 @@ class AttachmentData:
 class PaymentData:
     raw: Raw
     payment_method: str
-    installments: int | None
-    financial_charge_template_id: int | None
-    financial_account_id: int | None
-    charging_account_id: str | None
 
 
 @dataclass(frozen=True)

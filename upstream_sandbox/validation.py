@@ -28,7 +28,6 @@ from .models import (
     InvoiceFields,
     PaymentData,
     Raw,
-    Scalar,
     ServiceData,
 )
 from .receivables import validate_receivables
@@ -36,27 +35,6 @@ from .receivables import validate_receivables
 APPROVAL_STATUSES = ("approved", "blocked")
 MANAGEMENT_TYPES = ("manual", "automatic")
 PAYMENT_METHODS = ("billet", "payment_gateway", "transfer")
-
-# Echoed fields: response name -> request name. Empty strings come back as null...
-_TEXT = {
-    "nfe_service": "nfse_service",
-    "nfe_verification": "nfse_verification",
-    "finance_category": "finance_category",
-    "finance_revenue_center": "finance_revenue_center",
-    "myfinance_sale_account_name": "myfinance_sale_account_name",
-    "cobrato_charge_config_name": "cobrato_charge_config_name",
-}
-# ...except in these, which the documented example answers with "" when sent "".
-_TEXT_KEEP_EMPTY = ("nfe_body", "comments", "cobrato_charge_template_name")
-_INTEGERS = (
-    "finance_category_id",
-    "finance_revenue_center_id",
-    "myfinance_sale_account_id",
-    "cobrato_charge_config_id",
-    "cobrato_charge_template_id",
-    "notification_ruler_id",
-    "invoice_template_id",
-)
 
 
 class Errors:
@@ -141,28 +119,7 @@ def _invoice_fields(raw: Raw, errors: Errors) -> InvoiceFields | None:
         number=_number(raw.get("number")),
         approval_status=approval,
         management_type=management,
-        automatic_email_template_id=template_id,
-        nfse_template_id=to_int(raw.get("nfse_template_id")),
-        issue_nfse=to_bool(raw.get("issue_nfse")),
-        charge_now=to_bool(raw.get("charge_now")),
-        echoed=_echoed(raw),
     )
-
-
-def _echoed(raw: Raw) -> dict[str, Scalar]:
-    echoed: dict[str, Scalar] = {name: to_text(raw.get(key)) for name, key in _TEXT.items()}
-    for name in _TEXT_KEEP_EMPTY:
-        value = raw.get(name)
-        echoed[name] = None if value is None else str(value)
-    for name in _INTEGERS:
-        echoed[name] = to_int(raw.get(name))
-    echoed["days_until_automatic_nfe_emission"] = (
-        to_int(raw.get("days_until_automatic_nfe_emission")) or 0
-    )
-    echoed["automatic_management_on_business_days"] = to_bool(
-        raw.get("automatic_management_on_business_days")
-    )
-    return echoed
 
 
 def _number(value: Any) -> str | None:
@@ -216,7 +173,6 @@ def _service(item: Raw, errors: Errors) -> ServiceData | None:
     return ServiceData(
         id=to_int(item.get("id")),
         raw={k: v for k, v in item.items() if k != "id"},
-        description=to_text(item.get("description")),
         units=units,
         unit_value=unit_value,
         value=units * unit_value if value is None else value,
@@ -246,18 +202,10 @@ def _payment(raw: Raw, errors: Errors) -> PaymentData | None:
         errors.add("payment_information.payment_method", msg.BLANK)
     elif method not in PAYMENT_METHODS:
         errors.add("payment_information.payment_method", msg.NOT_IN_LIST)
-    installments = None
     if not is_blank(raw.get("installments")):
         installments = to_int(raw["installments"])
         if installments is None or installments < 1:
             errors.add("payment_information.installments", msg.MIN_ONE)
     if not isinstance(method, str) or method not in PAYMENT_METHODS:
         return None
-    return PaymentData(
-        raw=raw,
-        payment_method=method,
-        installments=installments,
-        financial_charge_template_id=to_int(raw.get("financial_charge_template_id")),
-        financial_account_id=to_int(raw.get("financial_account_id")),
-        charging_account_id=to_text(raw.get("charging_account_id")),
-    )
+    return PaymentData(raw=raw, payment_method=method)

@@ -19,10 +19,15 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from gateway.types.attachment import Attachment as AttachmentType
+from gateway.types.attachment import AttachmentUpdateInput
+from gateway.types.invoice import CreateInvoiceInput, UpdateInvoiceInput
 from gateway.types.invoice import Invoice as InvoiceType
 from gateway.types.payment_information import PaymentInformation as PaymentInformationType
+from gateway.types.payment_information import PaymentInformationInput
 from gateway.types.receivable import Receivable as ReceivableType
+from gateway.types.receivable import ReceivableUpdateInput
 from gateway.types.service import Service as ServiceType
+from gateway.types.service import ServiceUpdateInput
 from gateway.types.wire import Form, WireField, wire_fields
 
 from .formats import (
@@ -207,6 +212,24 @@ _CASTS: Mapping[Form, Callable[[Any], object]] = {
 Render = Callable[[Record], JSON]
 _compiled: dict[type, Render] = {}
 
+# Which inputs write each output type: only what a client can write is echoed (Rails' strong
+# parameters drop the rest), so a response-only key sent in a request still comes back as its
+# column's default.
+_written_by: dict[type, tuple[type, ...]] = {}
+
+
+def written_by(output: type, *inputs: type) -> None:
+    """Declare the inputs whose fields a client writes into `output`; before it is rendered."""
+    if output in _compiled:
+        raise RuntimeError(f"{output.__name__} is already compiled")
+    _written_by[output] = inputs
+
+
+def _writable(cls: type) -> frozenset[str]:
+    return frozenset(
+        field.key for kind in _written_by.get(cls, ()) for field in wire_fields(kind) if field.sent
+    )
+
 
 def render(cls: type, record: Record) -> JSON:
     """The body of `record` as an output type `cls`; its renderer is compiled once per type."""
@@ -221,8 +244,9 @@ def _compile(cls: type) -> Render:
     statement per field, with no look-up of declarations when rendering."""
     namespace: dict[str, Any] = {}
     lines = ["def build(record):", "    values, raw = record", "    body = {}"]
+    writable = _writable(cls)
     for index, wire in enumerate(wire_fields(cls)):
-        lines += _statement(wire, f"_{index}", namespace)
+        lines += _statement(wire, f"_{index}", namespace, echoes=wire.key in writable)
     lines.append("    return body")
     # The source holds identifiers and repr() literals taken from the declarations only.
     exec("\n".join(lines), namespace)
@@ -231,7 +255,7 @@ def _compile(cls: type) -> Render:
     return build
 
 
-def _statement(wire: WireField, name: str, namespace: dict[str, Any]) -> list[str]:
+def _statement(wire: WireField, name: str, namespace: dict[str, Any], *, echoes: bool) -> list[str]:
     """The lines writing one field into `body`; what they call goes into `namespace`."""
     key, attribute, form = repr(wire.key), repr(wire.attribute), wire.form
     if form in (Form.OBJECT, Form.LIST):
@@ -252,8 +276,11 @@ def _statement(wire: WireField, name: str, namespace: dict[str, Any]) -> list[st
     echoed = "None"
     if cast is not None:
         echo = namespace[f"{name}_echo"] = cast if write is _as_is else _then(cast, write)
+        # The column's value when nothing was written to it (false for a boolean).
         namespace[f"{name}_absent"] = echo(None)
-        echoed = f"({name}_echo(raw[{key}]) if {key} in raw else {name}_absent)"
+        echoed = f"{name}_absent"
+        if echoes:
+            echoed = f"({name}_echo(raw[{key}]) if {key} in raw else {echoed})"
     return [f"    body[{key}] = {modelled} if {attribute} in values else {echoed}"]
 
 
@@ -269,6 +296,12 @@ def _one(item: type) -> Write:
 def _many(item: type) -> Write:
     return lambda records: None if records is None else [render(item, r) for r in records]
 
+
+written_by(InvoiceType, CreateInvoiceInput, UpdateInvoiceInput)
+written_by(ReceivableType, ReceivableUpdateInput)
+written_by(ServiceType, ServiceUpdateInput)
+written_by(AttachmentType, AttachmentUpdateInput)
+written_by(PaymentInformationType, PaymentInformationInput)
 
 # Compiled at import, which is start-up.
 for _type in (InvoiceType, ReceivableType, ServiceType, AttachmentType, PaymentInformationType):

@@ -12,7 +12,7 @@ import strawberry
 
 from gateway.types.wire import Form, rest
 from upstream_sandbox.formats import SAO_PAULO
-from upstream_sandbox.render import Record, render
+from upstream_sandbox.render import Record, render, written_by
 
 
 @strawberry.enum
@@ -41,6 +41,30 @@ class Widget:
     owner_id: strawberry.ID | None = None
     part: Part | None = None
     parts: list[Part] | None = None
+
+
+@strawberry.input
+class WidgetInput:
+    """What clients write: every field but `stamped_at`, which is the upstream's to set."""
+
+    name: str | None = strawberry.UNSET
+    count: int | None = strawberry.UNSET
+    active: bool | None = strawberry.UNSET
+    price: Decimal | None = strawberry.UNSET
+    weight: Decimal | None = strawberry.UNSET
+    made_on: dt.date | None = strawberry.UNSET
+    month: dt.date | None = strawberry.UNSET
+    colour: Colour | None = strawberry.UNSET
+    owner_id: strawberry.ID | None = strawberry.UNSET
+
+
+@strawberry.input
+class PartInput:
+    label: str | None = strawberry.UNSET
+
+
+written_by(Widget, WidgetInput)
+written_by(Part, PartInput)
 
 
 def test_modelled_values_are_written_in_their_forms_in_declaration_order() -> None:
@@ -97,8 +121,8 @@ def test_what_is_not_modelled_echoes_the_request_cast_like_its_column_or_is_null
 
     body = render(Widget, Record({"id": 1}, raw))
 
-    # Empty text and ids are null; a timestamp is the upstream's to set; a nested object or
-    # list is only what the sandbox embeds, never the request's.
+    # Empty text and ids are null; a timestamp no input writes is never echoed; a nested
+    # object or list is only what the sandbox embeds, never the request's.
     assert json.dumps(body) == json.dumps(
         {
             "id": 1,
@@ -129,3 +153,15 @@ def test_what_is_not_modelled_echoes_the_request_cast_like_its_column_or_is_null
         "part": None,
         "parts": [],
     }
+
+
+def test_a_key_no_input_writes_is_not_echoed_but_answered_as_its_default() -> None:
+    @strawberry.type
+    class Gauge:
+        id: strawberry.ID
+        reading: str | None = None
+        broken: bool | None = None
+
+    body = render(Gauge, Record({"id": 1}, {"reading": "sent", "broken": "true"}))
+
+    assert body == {"id": 1, "reading": None, "broken": False}

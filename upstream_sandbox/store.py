@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Protocol, TypeVar
 
 from . import errors as msg
 from .errors import NotFound, Unprocessable
@@ -30,10 +31,32 @@ DEFAULT_CONTRACTS = (
 )
 
 
-class Store:
-    """Everything one app knows. Tests may replace `clock` to move "today"."""
+class Part(Protocol):
+    """A resource group's records, kept by one store."""
 
-    def __init__(self, contracts: Iterable[Contract], clock: Callable[[], datetime] = now) -> None:
+    def __init__(self, store: Store) -> None: ...
+
+
+P = TypeVar("P", bound=Part)
+
+
+class Store:
+    """Everything one app knows. Tests may replace `clock` to move "today".
+
+    Each resource group keeps its records in a part of its own (`store.part(Parties)`), made
+    on first use; `seeded` says whether parts start with the default data set, which they do
+    when the app runs on its default contracts.
+    """
+
+    def __init__(
+        self,
+        contracts: Iterable[Contract],
+        clock: Callable[[], datetime] = now,
+        *,
+        seeded: bool = False,
+    ) -> None:
+        self.seeded = seeded
+        self._parts: dict[type, object] = {}
         self.contracts: dict[int, Contract] = {}
         for contract in contracts:
             if contract.id in self.contracts:
@@ -46,6 +69,18 @@ class Store:
     def next_id(self, kind: str) -> int:
         self._last_ids[kind] += 1
         return self._last_ids[kind]
+
+    def reserve(self, kind: str, used: int) -> None:
+        """`used` is taken (a seeded record's id): `next_id` hands out only ids above it."""
+        self._last_ids[kind] = max(self._last_ids[kind], used)
+
+    def part(self, kind: type[P]) -> P:
+        """This store's instance of a resource group's records, made on first use."""
+        found = self._parts.get(kind)
+        if found is None:
+            found = self._parts[kind] = kind(self)
+        assert isinstance(found, kind)
+        return found
 
     def today(self) -> date:
         return self.clock().date()

@@ -94,8 +94,7 @@ def _reader(field: WireField, name: str, namespace: dict[str, Any]) -> str:
     key, attribute = field.key, field.attribute
     if field.form in (Form.OBJECT, Form.LIST):
         assert field.item is not None
-        nested = _list if field.form is Form.LIST else _object
-        namespace[name] = nested(field.item, key, attribute)
+        namespace[name] = _nested(field.item, key, attribute, many=field.form is Form.LIST)
         return f"{name}(f)"
     # Problems are keyed by attribute, which the reader defaults to the key.
     extra = "" if key == attribute else f", attribute={attribute!r}"
@@ -113,8 +112,14 @@ def _reader(field: WireField, name: str, namespace: dict[str, Any]) -> str:
     return read
 
 
-def _object(item: type[Mapped], key: str, attribute: str) -> Read:
+def _nested(item: type[Mapped], key: str, attribute: str, *, many: bool) -> Read:
+    """The reader of a nested object or list; its mapper is looked up when reading, because
+    the types refer to each other (a receivable embeds its invoice)."""
+
     def read(f: Fields) -> object:
+        if many:
+            items = f.mappings(key, attribute=attribute)
+            return None if items is None else [mapper(item)(one) for one in items]
         raw = f.mapping(key, attribute=attribute)
         if raw is None:
             return None
@@ -123,17 +128,6 @@ def _object(item: type[Mapped], key: str, attribute: str) -> Read:
         except MissingId as error:
             f.problems[attribute] = str(error).replace("upstream's", "upstream's embedded", 1)
             return None
-
-    return read
-
-
-def _list(item: type[Mapped], key: str, attribute: str) -> Read:
-    def read(f: Fields) -> object:
-        items = f.mappings(key, attribute=attribute)
-        if items is None:
-            return None
-        build = mapper(item)
-        return [build(one) for one in items]
 
     return read
 

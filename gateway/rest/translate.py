@@ -175,6 +175,9 @@ def _step(field: WireField) -> Step:
         return lambda w: w.put_object(name, item, key=key)
     if field.form is Form.UPLOAD:
         return lambda w: _put_upload(w, name)
+    if field.form is Form.FLATTENED:
+        assert field.item is not None
+        return _flattened(name, field.item, prefix=f"{key}_")
     convert = _converter(field)
     return lambda w: w.put(name, convert, key=key)
 
@@ -198,6 +201,25 @@ def _criteria(cls: type) -> tuple[tuple[WireField, Convert], ...]:
             if field.sent
         )
     return criteria
+
+
+def _flattened(name: str, item: type, *, prefix: str) -> Step:
+    """An input object spread over its parent's keys, each prefixed: `customer: {type, id}` ->
+    `customer_type`, `customer_id`. A null clears every one of them."""
+    write = writer(item)
+    keys = tuple(prefix + field.key for field in wire_fields(item) if field.sent)
+
+    def put(w: Writer) -> None:
+        value = getattr(w.source, name)
+        if isinstance(value, UnsetType):
+            return
+        if value is None:
+            w.body.update(dict.fromkeys(keys))
+            return
+        written = write(value, [*w.path, to_camel_case(name)], w.errors)
+        w.body.update({prefix + key: item_value for key, item_value in written.items()})
+
+    return put
 
 
 def _put_upload(w: Writer, name: str) -> None:

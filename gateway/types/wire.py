@@ -25,6 +25,10 @@ type implies:
 | a type      | OBJECT                     | OBJECT                              |
 | a list      | LIST                       | LIST (with `id` and `_destroy` when |
 |             |                            | its items are `ItemChange`s)        |
+
+An input object whose REST body spreads it over its parent's keys declares
+`rest(form=Form.FLATTENED)`: `customer: PartyInput` is written as `customer_type` and
+`customer_id`.
 """
 
 from __future__ import annotations
@@ -75,6 +79,9 @@ class Form(Enum):
     LIST = "list"
     UPLOAD = "upload"
     """A multipart upload, written as Base64 `content` with its `filename` and `content_type`."""
+    FLATTENED = "flattened"
+    """An input object written into its parent's body, each of its keys prefixed with the
+    field's key and `_` (`customer: {type, id}` -> `customer_type`, `customer_id`)."""
 
 
 @dataclass(frozen=True)
@@ -175,6 +182,11 @@ def _resolve(cls: type) -> tuple[WireField, ...]:
         )
         nested = kind if isinstance(kind, type) and _is_strawberry_type(kind) else None
         form = declared.form or _implied_form(kind, enum, nested, is_list, defaults)
+        if form is Form.FLATTENED and (nested is None or is_list or not definition.is_input):
+            raise TypeError(
+                f"{cls.__name__}.{field.python_name}: only an input object field of an input "
+                "can be flattened"
+            )
         fields.append(
             WireField(
                 attribute=field.python_name,

@@ -15,6 +15,7 @@ from gateway.rest.translate import Endpoint, writer
 from gateway.types.base import Mapped
 from gateway.types.invoice import CreateInvoiceInput, Invoice, UpdateInvoiceInput
 from gateway.types.nested import ItemChange
+from gateway.types.user_error import UserError
 from gateway.types.wire import Form, rest, wire_fields
 
 
@@ -156,3 +157,49 @@ def test_a_type_without_an_implied_form_must_declare_one() -> None:
 @pytest.mark.parametrize("cls", [Invoice, CreateInvoiceInput, UpdateInvoiceInput])
 def test_every_field_of_the_invoice_types_resolves(cls: type) -> None:
     assert wire_fields(cls)
+
+
+@strawberry.input
+class Holder:
+    kind: Colour
+    id: strawberry.ID
+
+
+@strawberry.input
+class LoanInput:
+    lender: Holder | None = strawberry.field(
+        default=strawberry.UNSET, metadata=rest(form=Form.FLATTENED)
+    )
+    borrower: Holder | None = strawberry.field(
+        default=strawberry.UNSET, metadata=rest("taker", form=Form.FLATTENED)
+    )
+
+
+def test_a_flattened_input_object_is_written_as_its_parents_prefixed_keys() -> None:
+    write = writer(LoanInput)
+    errors: list[UserError] = []
+    loan = LoanInput(lender=Holder(kind=Colour.RED, id=strawberry.ID("4")))
+    assert write(loan, ["input"], errors) == {"lender_kind": "red", "lender_id": 4}
+    # A null clears each key; a bad value is reported at its path inside the object.
+    loan = LoanInput(lender=None, borrower=Holder(kind=Colour.RED, id=strawberry.ID("x")))
+    assert write(loan, ["input"], errors) == {
+        "lender_kind": None,
+        "lender_id": None,
+        "taker_kind": "red",
+    }
+    assert [error.field for error in errors] == [["input", "borrower", "id"]]
+
+
+def test_only_an_input_object_of_an_input_can_be_flattened() -> None:
+    @strawberry.type
+    class Flat:
+        id: strawberry.ID
+        part: Part | None = strawberry.field(default=None, metadata=rest(form=Form.FLATTENED))
+
+    @strawberry.input
+    class FlatInput:
+        name: str | None = strawberry.field(default=None, metadata=rest(form=Form.FLATTENED))
+
+    for cls in (Flat, FlatInput):
+        with pytest.raises(TypeError, match="only an input object field of an input"):
+            wire_fields(cls)

@@ -1,14 +1,15 @@
-"""Cursor pagination over the upstream's page-numbered search. Pure functions.
+"""Cursor pagination over the upstream's page-numbered searches (invoices, NFS-e). Pure
+functions.
 
 A cursor is a position in the upstream's result: the offset of the next row and the id of the
-last invoice served. A request for `first` invoices after a cursor is served from upstream
-pages of exactly `first` rows: the `first` rows from any offset lie in at most two such pages,
-and in one when the offset is a multiple of `first` (always, while a client keeps its `first`).
+last item served. A request for `first` items after a cursor is served from upstream pages of
+exactly `first` rows: the `first` rows from any offset lie in at most two such pages, and in
+one when the offset is a multiple of `first` (always, while a client keeps its `first`).
 
-The upstream has been seen to repeat an invoice across pages. Within one answer every invoice
-appears once; across answers the cursor's id drops the repeat of the last invoice served,
-which is where a repeated row lands (a joined row, or a row pushed over the page boundary by
-a new invoice).
+The upstream has been seen to repeat an invoice across pages. Within one answer every item
+appears once; across answers the cursor's id drops the repeat of the last item served, which
+is where a repeated row lands (a joined row, or a row pushed over the page boundary by a new
+item).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Generic, TypeVar
 
 from gateway.errors import InvalidPageRequest
 from gateway.rest.envelopes import SearchPage
+from gateway.types.connection import PageInfo
 
 T = TypeVar("T")
 
@@ -91,6 +93,26 @@ class Slice(Generic[T]):
     def start_cursor(self) -> str | None:
         return self.edges[0][0] if self.edges else None
 
+    @property
+    def page_info(self) -> PageInfo:
+        return PageInfo(
+            has_next_page=self.has_next_page,
+            has_previous_page=self.has_previous_page,
+            start_cursor=self.start_cursor,
+            end_cursor=self.end_cursor,
+        )
+
+
+def nothing(window: Window) -> Slice[T]:
+    """The answer for a search no row can match (an unknown parent, an id that is no number)."""
+    return Slice(
+        edges=[],
+        has_next_page=False,
+        has_previous_page=window.offset > 0,
+        end_cursor=None,
+        total_pages=0,
+    )
+
 
 def cut(window: Window, pages: Sequence[SearchPage[T]], id_of: Callable[[T], str]) -> Slice[T]:
     """The window's items out of the pages `window.pages` named, repeats dropped."""
@@ -119,7 +141,7 @@ def cut(window: Window, pages: Sequence[SearchPage[T]], id_of: Callable[[T], str
     if edges:
         end_cursor = edges[-1][0]
     elif rows:
-        # Every row was a repeat: move past them, still remembering the last invoice served.
+        # Every row was a repeat: move past them, still remembering the last item served.
         end_cursor = encode_cursor(Cursor(window.offset + len(rows), window.last_id))
     total_pages = next((p.total_pages for p in pages if p.total_pages is not None), None)
     return Slice(

@@ -10,9 +10,11 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
 from gateway.idempotency.writes import IdempotentWrites
+from gateway.rest.graph import Graph
 from gateway.rest.invoices import InvoicesAPI
 from gateway.rest.receivables import ReceivablesAPI
 from gateway.rest.session import ReadLoader, UpstreamSession, reader
+from gateway.types.links import Links
 from gateway.upstream.client import UpstreamClient
 
 
@@ -50,6 +52,11 @@ class Context:
         return UpstreamSession(
             self.upstream, authorization=self.authorization, reads=self.reads, writes=self.writes
         )
+
+    @cached_property
+    def links(self) -> Links:
+        """How the types' link fields are fetched, each distinct read once per request."""
+        return Graph(self.session)
 
     def api(self, kind: type[A]) -> A:
         """The request's instance of a resource's calls: `info.context.api(CompaniesAPI)`."""

@@ -97,7 +97,8 @@ class InvoicesAPI:
         """
         window = pagination.window(first, after)
         try:
-            path = f"organizations/{integer_id(organization_id)}/invoices/search"
+            organization = str(integer_id(organization_id))
+            path = f"organizations/{organization}/invoices/search"
             reads = [
                 Read.of(path, invoice_search_params(filter, page=page, per_page=window.size))
                 for page in window.pages
@@ -115,6 +116,8 @@ class InvoicesAPI:
             for page, response in zip(window.pages, responses, strict=True)
         ]
         found = pagination.cut(window, pages, lambda invoice: str(invoice.id))
+        for _, invoice in found.edges:
+            invoice.found_under = organization
         return InvoiceConnection(
             edges=[InvoiceEdge(cursor=cursor, node=node) for cursor, node in found.edges],
             page_info=PageInfo(

@@ -8,8 +8,13 @@ entity) is typed `"Company"` too, and `GET companies/{id}` answers 404 for one, 
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 
 import strawberry
+
+from gateway.types.company import Company
+from gateway.types.organization import Organization
+from gateway.types.person import Person
 
 
 @strawberry.enum(
@@ -27,3 +32,13 @@ class PartyType(Enum):
 class PartyInput:
     type: PartyType = strawberry.field(description="Company (or organization) or person.")
     id: strawberry.ID = strawberry.field(description="Id of the company, organization or person.")
+
+
+Party = Annotated[
+    Company | Person | Organization,
+    strawberry.union(
+        "Party",
+        description="A party of a contract (and so of its invoices): a company, a person, or "
+        'one of the account\'s organizations, which the upstream types `"Company"` too.',
+    ),
+]

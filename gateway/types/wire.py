@@ -162,7 +162,8 @@ def _resolve(cls: type) -> tuple[WireField, ...]:
     defaults = _INPUT_DEFAULTS if definition.is_input else _OUTPUT_DEFAULTS
     fields: list[WireField] = []
     for field in definition.fields:
-        if is_private(field.type):
+        if field.base_resolver is not None or is_private(field.type):
+            # A field with a resolver is a link to another resource, not a REST field.
             continue
         declared = field.metadata.get(_KEY, Rest()) if field.metadata else Rest()
         assert isinstance(declared, Rest)

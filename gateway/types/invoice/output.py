@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from gateway.types.attachment import Attachment
 from gateway.types.base import Mapped
+from gateway.types.links import links
+from gateway.types.party import Party, PartyType
 from gateway.types.payment_information import PaymentInformation
 from gateway.types.receivable import Receivable
 from gateway.types.service import Service
 from gateway.types.wire import Form, rest
+
+if TYPE_CHECKING:
+    from gateway.types.contract import Contract
 
 
 @strawberry.enum(description="Lifecycle state of an invoice.")
@@ -174,3 +181,29 @@ class Invoice(Mapped):
     payment_information: PaymentInformation | None = strawberry.field(
         default=None, description="How the invoice is charged."
     )
+    # The organization whose search found this invoice, when one did: its contract is read
+    # under that organization with no look-up.
+    found_under: strawberry.Private[str | None] = dataclasses.field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    @strawberry.field(
+        description="The contract the invoice is billed under. Upstream cost: one read per "
+        "distinct contract in the request (`GET organizations/{organization_id}/contracts/{id}`) "
+        "when the invoice came from an organization's search; otherwise also one read of "
+        "`GET organizations` per request and one per organization, asked at once."
+    )
+    async def contract(
+        self, info: strawberry.Info
+    ) -> Annotated[Contract, strawberry.lazy("gateway.types.contract")] | None:
+        return await links(info).contract(self.contract_id, organization_id=self.found_under)
+
+    @strawberry.field(
+        description="The customer billed: a company or a person (or an organization, on a "
+        "purchase contract). Upstream cost: one read per distinct customer in the request "
+        "(`GET companies/{id}` or `GET people/{id}`), and one read of `GET organizations` per "
+        "request when a company id turns out to be an organization's."
+    )
+    async def customer(self, info: strawberry.Info) -> Party | None:
+        kind = None if self.customer_type is None else PartyType(self.customer_type.value)
+        return await links(info).party(kind, self.customer_id)

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from . import catalogue, invoice_rules, parties, templates
+from . import catalogue, invoice_rules, nfses, parties, templates
 from . import contracts as contract_routes
 from .models import Contract
 from .queries import invoice_filters, parse_page, receivable_filters
@@ -63,6 +63,7 @@ def _routes() -> list[BaseRoute]:
         *contract_routes.routes(),
         *invoice_rules.routes(),
         *templates.routes(),
+        *nfses.routes(),
     ]
 
 

@@ -168,3 +168,21 @@ def test_delete_sends_a_bodiless_delete_and_answers_the_id_to_evict() -> None:
     assert result["data"] == {"deleteCompany": {"deletedCompanyId": "571", "userErrors": []}}
     (sent,) = gateway.sent
     assert (sent.method, sent.url.path, sent.content) == ("DELETE", "/api/v1/companies/571", b"")
+
+
+def test_a_value_the_gateway_cannot_read_costs_only_its_field() -> None:
+    answered = fixture("company_show.response.json")
+    answered["company"] |= {"client_since": "date", "myfinance_customer_id": [1], "extra": 1}
+    with gateway_with(answer(200, answered)) as gateway:
+        result = gateway.graphql(COMPANY, {"id": "7828"})
+    company = result["data"]["company"]
+    assert (company["id"], company["name"], company["clientSince"]) == (
+        "7828",
+        "Gol de Placa",
+        None,
+    )
+    assert company["myfinanceCustomerId"] is None
+    assert sorted(error["path"][-1] for error in result["errors"]) == [
+        "clientSince",
+        "myfinanceCustomerId",
+    ]

@@ -17,10 +17,33 @@ RECEIVABLE_STATES = ("to_emit", "to_receive", "received", "cancelled")
 
 @dataclass(frozen=True)
 class Contract:
+    """A contract as invoices see it (its customer and organization), and what else the
+    contract endpoints keep. Made with its ids only, it is a sale by its organization."""
+
     id: int
     customer_id: int
     customer_type: str
     organization_id: int
+    kind: str = "sale"
+    # None: the organization, a sale's supplier.
+    supplier_id: int | None = None
+    supplier_type: str = "Company"
+    name: str | None = None
+    token: str | None = None
+    created_at: datetime | None = None
+    # The requests it was written with, merged: what it echoes (title, dates, notes...).
+    raw: Raw = field(default_factory=dict, compare=False)
+
+    @property
+    def supplier(self) -> tuple[str, int]:
+        """The supplier's REST type and id."""
+        if self.supplier_id is None:
+            return "Company", self.organization_id
+        return self.supplier_type, self.supplier_id
+
+    @property
+    def customer(self) -> tuple[str, int]:
+        return self.customer_type, self.customer_id
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol, TypeVar
 
+from . import contract_seed
 from . import errors as msg
 from .errors import NotFound, Unprocessable
 from .formats import is_blank, now, parse_request_date, to_decimal
@@ -65,6 +66,9 @@ class Store:
         self.invoices: dict[int, Invoice] = {}
         self.clock = clock
         self._last_ids: defaultdict[str, int] = defaultdict(int)
+        if seeded:
+            # Invoices are read without going through a part: theirs must exist from the start.
+            contract_seed.seed(self)
 
     def next_id(self, kind: str) -> int:
         self._last_ids[kind] += 1
@@ -92,6 +96,19 @@ class Store:
             return self.contracts[contract_id]
         except KeyError:
             raise NotFound from None
+
+    def save_contract(self, contract: Contract) -> None:
+        """A new contract, or a changed one, which its invoices see from now on."""
+        self.contracts[contract.id] = contract
+        for invoice in self.invoices.values():
+            if invoice.contract.id == contract.id:
+                invoice.contract = contract
+
+    def delete_contract(self, contract_id: int) -> None:
+        """The contract goes, and its invoices with it."""
+        self.contract(contract_id)
+        del self.contracts[contract_id]
+        self.invoices = {i.id: i for i in self.invoices.values() if i.contract.id != contract_id}
 
     def invoice(self, contract_id: int, invoice_id: int) -> Invoice:
         self.contract(contract_id)

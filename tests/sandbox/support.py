@@ -9,6 +9,9 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
+from upstream_sandbox import create_app
+from upstream_sandbox.store import DEFAULT_CONTRACTS
+
 TOKEN = "sandbox-token"
 BASE_URL = "http://sandbox/api/v1"
 FIXTURES = Path(__file__).resolve().parents[2] / "examples" / "fixtures"
@@ -17,6 +20,12 @@ FIXTURES = Path(__file__).resolve().parents[2] / "examples" / "fixtures"
 def load_fixture(name: str) -> dict[str, Any]:
     result: dict[str, Any] = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
     return result
+
+
+def without_data_set() -> Starlette:
+    """The default contracts without the default data set's invoices: for the tests that
+    count the invoices they create from none."""
+    return create_app(token=TOKEN, contracts=DEFAULT_CONTRACTS)
 
 
 def client_for(app: Starlette, token: str | None = TOKEN) -> httpx.AsyncClient:

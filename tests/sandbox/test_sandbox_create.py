@@ -10,10 +10,17 @@ import pytest
 from starlette.applications import Starlette
 
 from upstream_sandbox import Contract, create_app
+from upstream_sandbox.store import DEFAULT_CONTRACTS
 
-from .support import client_for, create_invoice, minimal_invoice
+from .support import client_for, create_invoice, minimal_invoice, without_data_set
 
 pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def sandbox() -> Starlette:
+    return without_data_set()
+
 
 TIMESTAMP = re.compile(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2} -03:00")
 ATTACHMENT_URL = re.compile(r"/system/attachments/attachments/\d{3}/\d{3}/\d{3}/original/.+\?\d+")
@@ -231,7 +238,7 @@ async def test_each_resource_type_has_its_own_id_sequence(api: httpx.AsyncClient
 
 async def test_apps_share_no_state(sandbox: Starlette, api: httpx.AsyncClient) -> None:
     await create_invoice(api)
-    other = create_app()
+    other = create_app(contracts=DEFAULT_CONTRACTS)
 
     async with client_for(other, token="anything") as other_api:
         assert (await other_api.get("/contracts/3/invoices/1")).status_code == 404

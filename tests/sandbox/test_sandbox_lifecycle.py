@@ -8,9 +8,14 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from .support import create_invoice, receive
+from .support import create_invoice, receive, without_data_set
 
 pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def sandbox() -> Starlette:
+    return without_data_set()
 
 
 async def patch(api: httpx.AsyncClient, invoice_id: int, **changes: Any) -> httpx.Response:

@@ -12,9 +12,14 @@ from starlette.applications import Starlette
 from upstream_sandbox import Contract, create_app
 from upstream_sandbox.formats import SAO_PAULO
 
-from .support import client_for, create_invoice, receive
+from .support import client_for, create_invoice, receive, without_data_set
 
 pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def sandbox() -> Starlette:
+    return without_data_set()
 
 
 @pytest.fixture(autouse=True)

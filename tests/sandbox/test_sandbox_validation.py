@@ -8,9 +8,15 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from .support import minimal_invoice
+from .support import minimal_invoice, without_data_set
 
 pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def sandbox() -> Starlette:
+    return without_data_set()
+
 
 BLANK = "não pode ficar em branco"
 NOT_NUMERIC = "deve ser numérico"

@@ -57,7 +57,8 @@ query NfseTemplates($organizationId: ID!) {
   nfseTemplates(organizationId: $organizationId) {
     id companyId name codigoServicoMunicipal itemListaServico cnae
     servicoPrestadoMunicipioCliente issRetidoFonte aliquotaIss aliquotaIr aliquotaPis
-    aliquotaCofins aliquotaCsll aliquotaInss aliquotaIssRetido percentualCargaTributaria
+    aliquotaCofins aliquotaCsll aliquotaInss aliquotaIssRetido retencoesDestacadasNota
+    percentualCargaTributaria
     fonteCargaTributaria limiteRetencaoIr limiteRetencaoPcc limiteRetencaoInss
     limiteRetencaoIss createdAt updatedAt externalServiceId externalServiceDescription
   }
@@ -92,7 +93,7 @@ query ChargeTemplate($organizationId: ID!, $id: ID!) {
 FINANCIAL_ACCOUNT_FIELDS = """
 fragment FinancialAccountFields on FinancialAccount {
   id status bankCode bankBranch bankAccount organizationId payoutBankCode payoutBankBranch
-  payoutBankAccount acceptFixedFine createdAt updatedAt
+  payoutBankAccount paymentMethods acceptFixedFine createdAt updatedAt
 }
 """
 

@@ -258,6 +258,9 @@ def _compile(cls: type) -> Render:
 def _statement(wire: WireField, name: str, namespace: dict[str, Any], *, echoes: bool) -> list[str]:
     """The lines writing one field into `body`; what they call goes into `namespace`."""
     key, attribute, form = repr(wire.key), repr(wire.attribute), wire.form
+    if form is Form.LIST and wire.item is None:
+        # An array of scalars: modelled, or null.
+        return [f"    body[{key}] = values.get({attribute})"]
     if form in (Form.OBJECT, Form.LIST):
         assert wire.item is not None
         namespace[name] = (_many if form is Form.LIST else _one)(wire.item)

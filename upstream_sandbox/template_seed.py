@@ -4,14 +4,14 @@ update), a notification e-mail template, an NFS-e template, a charge template an
 account it charges into.
 
 Rendered from the gateway's declarations, then given what those do not declare: the ISO 8601
-timestamps with milliseconds some of these resources write, and the arrays of strings.
+timestamps with milliseconds some of these resources write.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from gateway.types.charge_template import ChargeTemplate
 from gateway.types.email_template import EmailTemplate
@@ -44,16 +44,6 @@ def with_iso_timestamps(body: Raw, created_at: datetime, updated_at: datetime) -
         "created_at": iso_timestamp(created_at),
         "updated_at": iso_timestamp(updated_at),
     }
-
-
-def inserted_after(body: Raw, after: str, key: str, value: Any) -> Raw:
-    """`body` with `key` placed where the upstream writes it: right after `after`."""
-    result: Raw = {}
-    for name, item in body.items():
-        result[name] = item
-        if name == after:
-            result[key] = value
-    return result
 
 
 def seed(templates: Templates) -> None:
@@ -117,6 +107,7 @@ def _nfse_template(store: Store) -> Raw:
         "aliquota_csll": Decimal("1.0"),
         "aliquota_inss": None,
         "aliquota_iss_retido": None,
+        "retencoes_destacadas_nota": ["IR", "PIS", "COFINS", "CSLL"],
         "percentual_carga_tributaria": Decimal("13.45"),
         "fonte_carga_tributaria": "IBPT",
         "limite_retencao_ir": Decimal("666.67"),
@@ -126,9 +117,7 @@ def _nfse_template(store: Store) -> Raw:
         "external_service_id": "",
         "external_service_description": "",
     }
-    body = with_iso_timestamps(render(NfseTemplate, Record(values, {})), SEEDED_AT, CHANGED_AT)
-    withheld = ["IR", "PIS", "COFINS", "CSLL"]
-    return inserted_after(body, "aliquota_iss_retido", "retencoes_destacadas_nota", withheld)
+    return with_iso_timestamps(render(NfseTemplate, Record(values, {})), SEEDED_AT, CHANGED_AT)
 
 
 def _financial_account(store: Store) -> Raw:
@@ -142,10 +131,10 @@ def _financial_account(store: Store) -> Raw:
         "payout_bank_code": "001",
         "payout_bank_branch": "3069",
         "payout_bank_account": "998877",
+        "payment_methods": ["boleto"],
         "accept_fixed_fine": True,
     }
-    body = with_iso_timestamps(render(FinancialAccount, Record(values, {})), SEEDED_AT, CHANGED_AT)
-    return inserted_after(body, "payout_bank_account", "payment_methods", ["boleto"])
+    return with_iso_timestamps(render(FinancialAccount, Record(values, {})), SEEDED_AT, CHANGED_AT)
 
 
 def _charge_template(store: Store, financial_account_id: int) -> Raw:

@@ -92,6 +92,10 @@ def _compile(cls: type[M]) -> Callable[[Raw], M]:
 def _reader(field: WireField, name: str, namespace: dict[str, Any]) -> str:
     """The expression reading one field out of `f`; what it needs goes into `namespace`."""
     key, attribute = field.key, field.attribute
+    if field.form is Form.LIST and field.item is None:
+        # An array of scalars (a `list[str]`).
+        extra = "" if key == attribute else f", attribute={attribute!r}"
+        return f"f.texts({key!r}{extra})"
     if field.form in (Form.OBJECT, Form.LIST):
         assert field.item is not None
         namespace[name] = _nested(field.item, key, attribute, many=field.form is Form.LIST)

@@ -180,6 +180,18 @@ class Fields:
         self._fail(attribute or key, value, expected)
         return None
 
+    def texts(self, key: str, *, attribute: str | None = None) -> list[str] | None:
+        """An array of scalars (`["IR", "PIS"]`), each as text; anything else is a problem."""
+        value = self.raw.get(key)
+        if value is None:
+            return None
+        if isinstance(value, list) and all(
+            isinstance(item, (str, int, Decimal)) and not isinstance(item, bool) for item in value
+        ):
+            return [str(item) for item in value]
+        self._fail(attribute or key, value, "an array of strings")
+        return None
+
     def mapping(self, key: str, *, attribute: str | None = None) -> Mapping[str, object] | None:
         value = self.raw.get(key)
         if value is None or value == "":

@@ -36,6 +36,10 @@ class FinancialAccount(Mapped):
     payout_bank_account: str | None = strawberry.field(
         default=None, description="Number of the account payouts go to."
     )
+    payment_methods: list[str] | None = strawberry.field(
+        default=None,
+        description="How charges into the account may be paid, e.g. `boleto` (bank slip).",
+    )
     accept_fixed_fine: bool | None = strawberry.field(
         default=None, description="Whether charges may carry a fixed fine."
     )

@@ -58,6 +58,11 @@ class NfseTemplate(Mapped):
     aliquota_iss_retido: Decimal | None = strawberry.field(
         default=None, description="Withheld ISS rate, in percent.", metadata=_RATE
     )
+    retencoes_destacadas_nota: list[str] | None = strawberry.field(
+        default=None,
+        description="Withholdings printed on the invoice, among `IR`, `PIS`, `COFINS`, `CSLL`, "
+        "`INSS` and `ISS`.",
+    )
     percentual_carga_tributaria: Decimal | None = strawberry.field(
         default=None,
         description="Approximate tax burden shown on the invoice, in percent.",

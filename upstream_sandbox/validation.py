@@ -30,7 +30,7 @@ from .models import (
     Raw,
     ServiceData,
 )
-from .receivables import validate_receivables
+from .receivable_shares import validate_receivables
 
 APPROVAL_STATUSES = ("approved", "blocked")
 MANAGEMENT_TYPES = ("manual", "automatic")

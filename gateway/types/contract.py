@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from gateway.idempotency.field import idempotency_key_field
 from gateway.types.base import Mapped
-from gateway.types.party import PartyInput, PartyType
+from gateway.types.links import links
+from gateway.types.party import Party, PartyInput, PartyType
 from gateway.types.user_error import UserError
 from gateway.types.wire import Form, rest
+
+if TYPE_CHECKING:
+    from gateway.types.invoice import Invoice, InvoiceConnection, InvoiceFilter
+    from gateway.types.invoice_rule import InvoiceRule
+    from gateway.types.receivable import Receivable, ReceivableState
 
 
 @strawberry.enum(description="Whether the account sells or buys under a contract.")
@@ -118,6 +125,80 @@ class Contract(Mapped):
     overdue_automatic_management: bool | None = strawberry.field(
         default=None, description="Whether automatic billing goes on while invoices are overdue."
     )
+
+    @strawberry.field(
+        description="The customer: a company or a person on a sale, an organization on a "
+        "purchase. Upstream cost: one read per distinct party in the request (`GET "
+        "companies/{id}` or `GET people/{id}`), plus one `GET organizations` per request when "
+        "a company id is an organization's."
+    )
+    async def customer(self, info: strawberry.Info) -> Party | None:
+        return await links(info).party(self.customer_type, self.customer_id)
+
+    @strawberry.field(
+        description="The supplier: an organization on a sale, a company or a person on a "
+        "purchase. Upstream cost as for `customer`."
+    )
+    async def supplier(self, info: strawberry.Info) -> Party | None:
+        return await links(info).party(self.supplier_type, self.supplier_id)
+
+    @strawberry.field(
+        description="The contract's invoices, page by page like `invoices`: the organization's "
+        "invoice search narrowed to this contract. Upstream cost: one or two reads per page."
+    )
+    async def invoices(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            Annotated[InvoiceFilter, strawberry.lazy("gateway.types.invoice")] | None,
+            strawberry.argument(description="Criteria; its `contractId` is this contract's."),
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Invoices per page (1 to 100).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Continue after this cursor.")
+        ] = None,
+    ) -> Annotated[InvoiceConnection, strawberry.lazy("gateway.types.invoice")]:
+        return await links(info).contract_invoices(self, filter, first, after)
+
+    @strawberry.field(
+        description="The contract's invoice rules (`GET contracts/{id}/invoice_rules`). "
+        "Upstream cost: one read."
+    )
+    async def invoice_rules(
+        self, info: strawberry.Info
+    ) -> list[Annotated[InvoiceRule, strawberry.lazy("gateway.types.invoice_rule")]]:
+        return await links(info).contract_invoice_rules(self)
+
+    @strawberry.field(
+        description="The contract's receivables (`GET contracts/{id}/receivables/search`), each "
+        "with its invoice. Upstream cost: one read."
+    )
+    async def receivables(
+        self,
+        info: strawberry.Info,
+        due_date_from: Annotated[
+            dt.date | None, strawberry.argument(description="Due on or after this date.")
+        ] = None,
+        due_date_to: Annotated[
+            dt.date | None, strawberry.argument(description="Due on or before this date.")
+        ] = None,
+        state: Annotated[
+            Annotated[ReceivableState, strawberry.lazy("gateway.types.receivable")] | None,
+            strawberry.argument(description="In this state."),
+        ] = None,
+    ) -> list[Annotated[Receivable, strawberry.lazy("gateway.types.receivable")]]:
+        return await links(info).contract_receivables(self, due_date_from, due_date_to, state)
+
+    @strawberry.field(
+        description="The contract's invoices with an unpaid receivable past its due date "
+        "(`GET contracts/{id}/invoices/late`). Upstream cost: one read."
+    )
+    async def late_invoices(
+        self, info: strawberry.Info
+    ) -> list[Annotated[Invoice, strawberry.lazy("gateway.types.invoice")]]:
+        return await links(info).contract_late_invoices(self)
 
 
 @strawberry.input(description="The contract fields a client writes, on creation and on update.")

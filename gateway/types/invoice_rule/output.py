@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -19,10 +20,14 @@ from gateway.types.invoice_rule.schedule import (
     ReceivablesAdditionalInformation,
     ScheduledUpdate,
 )
+from gateway.types.links import links
 from gateway.types.party import PartyType
 from gateway.types.payment_information import PaymentInformation
 from gateway.types.service import Service
 from gateway.types.wire import rest
+
+if TYPE_CHECKING:
+    from gateway.types.contract import Contract
 
 
 @strawberry.type(description="A recurring billing rule of a contract: it generates invoices.")
@@ -140,3 +145,13 @@ class InvoiceRule(Mapped):
     receivables_additional_information: ReceivablesAdditionalInformation | None = strawberry.field(
         default=None, description="How the due dates are computed."
     )
+
+    @strawberry.field(
+        description="The contract the rule bills under. Upstream cost: one read of "
+        "`GET organizations` per request and one per organization, asked at once, then "
+        "shared by every rule of the contract (`GET organizations/{id}/contracts/{id}`)."
+    )
+    async def contract(
+        self, info: strawberry.Info
+    ) -> Annotated[Contract, strawberry.lazy("gateway.types.contract")] | None:
+        return await links(info).contract(self.contract_id)

@@ -21,7 +21,7 @@ _CODES: tuple[tuple[re.Pattern[str], UserErrorCode], ...] = tuple(
     for pattern, code in (
         (r"em branco|obrigat[oó]ri|can't be blank|must exist", UserErrorCode.BLANK),
         (r"num[eé]ric|n[aã]o [eé] um n[uú]mero|not a number", UserErrorCode.NOT_A_NUMBER),
-        (r"j[aá] est[aá] em uso|already been taken", UserErrorCode.TAKEN),
+        (r"j[aá] est[aá] em uso|j[aá] existe|already been taken", UserErrorCode.TAKEN),
         (r"muito longo|too long", UserErrorCode.TOO_LONG),
         (r"muito curto|too short", UserErrorCode.TOO_SHORT),
         (

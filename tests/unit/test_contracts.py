@@ -176,7 +176,7 @@ def test_create_is_made_once_per_idempotency_key() -> None:
                 {
                     "field": ["input", "name"],
                     "message": "Já existe um contrato com este nome nesta conta.",
-                    "code": "INVALID",
+                    "code": "TAKEN",
                 }
             ],
         ),

@@ -35,6 +35,8 @@ mutation CreateInvoice($input: CreateInvoiceInput!) {
       id state grossValue issueDate createdAt
       receivables { id dueDate grossValue value }
       services { units unitValue value }
+      contract { id name supplier { ... on Organization { name cnpj } } }
+      customer { ... on Company { name cnpj } ... on Person { name cpf } }
     }
     userErrors { field message code }
   }

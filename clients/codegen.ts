@@ -2,7 +2,9 @@
 //
 // `src/gql/` is generated from the committed schema.graphql; when GATEWAY_GRAPHQL_URL is set,
 // `src/gql-live/` is generated the same way from that running gateway's introspection (the
-// tests check that both agree).
+// tests check that both agree). Each also gets `possible-types.json`, the union's members
+// (`Party = Company | Person | Organization`) that Apollo Client's cache needs as
+// `possibleTypes` to match fragments on the union.
 import type { CodegenConfig } from "@graphql-codegen/cli";
 import { addTypenameSelectionDocumentTransform } from "@graphql-codegen/client-preset";
 import type { Types } from "@graphql-codegen/plugin-helpers";
@@ -36,18 +38,31 @@ function clientPreset(schema: Types.Schema): Types.ConfiguredOutput {
   };
 }
 
+// `{ "possibleTypes": { "Party": ["Company", "Organization", "Person"] } }` for
+// `new InMemoryCache({ possibleTypes })`; sorted, so that the file and the introspection agree.
+function possibleTypes(schema: Types.Schema): Types.ConfiguredOutput {
+  return {
+    schema,
+    plugins: ["fragment-matcher"],
+    config: { apolloClientVersion: 3, deterministic: true },
+  };
+}
+
 const liveUrl = process.env.GATEWAY_GRAPHQL_URL;
+// Also introspect deprecated input fields, which the file keeps.
+const liveSchema = liveUrl
+  ? ({ [liveUrl]: { inputValueDeprecation: true, specifiedByUrl: true } } as Types.Schema)
+  : undefined;
 
 const config: CodegenConfig = {
   overwrite: true,
   generates: {
     "src/gql/": clientPreset("../schema.graphql"),
-    ...(liveUrl
+    "src/gql/possible-types.json": possibleTypes("../schema.graphql"),
+    ...(liveSchema
       ? {
-          "src/gql-live/": clientPreset({
-            // Also introspect deprecated input fields, which the file keeps.
-            [liveUrl]: { inputValueDeprecation: true, specifiedByUrl: true },
-          } as Types.Schema),
+          "src/gql-live/": clientPreset(liveSchema),
+          "src/gql-live/possible-types.json": possibleTypes(liveSchema),
         }
       : {}),
   },

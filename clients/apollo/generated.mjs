@@ -1,6 +1,7 @@
 // What GraphQL Code Generator's client preset wrote to src/gql/ (`npm run codegen` first):
 // the typed documents, each carrying its hash in `__meta__.hash`, and the manifest of them all
-// that the gateway is started with (GATEWAY_TRUSTED_DOCUMENTS).
+// that the gateway is started with (GATEWAY_TRUSTED_DOCUMENTS). The trusted-documents suite
+// runs them by hash; screen.test.mjs runs src/screen.ts's screen query as a front end would.
 //
 // graphql.ts is TypeScript: its types are stripped here as a front end's bundler would strip
 // them, and the document objects are used exactly as generated.

@@ -17,7 +17,7 @@ import {
   recordingFetch,
   sentPayload,
 } from "../apollo/support.mjs";
-import { documents, manifest } from "./generated.mjs";
+import { documents, manifest } from "../apollo/generated.mjs";
 
 const { SampleCreateInvoiceDocument, SampleInvoiceDocument } = documents;
 

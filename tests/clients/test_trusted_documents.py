@@ -9,18 +9,16 @@ import json
 import re
 
 from examples.seed import expected_seed_body
-from tests.clients.support import CLIENTS, run_ok, running_stack
+from tests.clients.support import CLIENTS, codegen_from_schema, run_ok, running_stack
 
 MANIFEST = CLIENTS / "src" / "gql" / "persisted-documents.json"
-OPERATIONS = {"SampleCreateInvoice", "SampleInvoice"}  # clients/src/sample.ts
+# clients/src/sample.ts and clients/src/screen.ts
+OPERATIONS = {"SampleCreateInvoice", "SampleInvoice", "InvoiceScreen"}
 
 
 def test_apollo_client_runs_codegen_documents_by_hash_and_unlisted_ones_are_refused() -> None:
     MANIFEST.unlink(missing_ok=True)
-    # From schema.graphql only: no live gateway to introspect (an empty URL is none).
-    run_ok(
-        ["graphql-codegen", "--config", "codegen.ts"], env={"CI": "true", "GATEWAY_GRAPHQL_URL": ""}
-    )
+    codegen_from_schema()
 
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
     names = {re.findall(r"^(?:query|mutation) (\w+)", text)[0] for text in manifest.values()}

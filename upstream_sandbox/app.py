@@ -2,38 +2,75 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any
 
+import httpx
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from . import catalogue, invoice_rules, nfses, parties, templates
+from . import catalogue, invoice_rules, nfses, parties, product_ui, templates
 from . import contracts as contract_routes
 from .models import Contract
 from .queries import invoice_filters, parse_page, receivable_filters
 from .render import JSON, render_invoice, render_receivable
 from .routing import empty, endpoint, json_param, path_int
 from .store import DEFAULT_CONTRACTS, Store
+from .webhooks import DEFAULT_RETRY_DELAYS, WebhookSender
 
 
 def create_app(
-    *, token: str | None = None, contracts: Iterable[Contract] | None = None
+    *,
+    token: str | None = None,
+    contracts: Iterable[Contract] | None = None,
+    webhook_url: str | None = None,
+    webhook_secret: str | None = None,
+    webhook_retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS,
+    webhook_transport: httpx.AsyncBaseTransport | None = None,
 ) -> Starlette:
-    """A fresh upstream with its own state; `token=None` accepts any token."""
+    """A fresh upstream with its own state; `token=None` accepts any token.
+
+    With `webhook_url` and `webhook_secret`, each invoice change is POSTed there as the
+    product's signed webhook (`webhooks.py`), in the background; `webhook_transport` sends
+    them through another transport (an `httpx.ASGITransport` reaches an app in-process). The
+    sender is `app.state.webhooks` (else None); the app's lifespan closes it, and an app
+    served without one (`httpx.ASGITransport`) closes it with `await sender.aclose()`.
+    """
+    sender = None
+    if webhook_url is not None and webhook_secret is not None:
+        sender = WebhookSender(
+            webhook_url,
+            webhook_secret,
+            retry_delays=webhook_retry_delays,
+            transport=webhook_transport,
+        )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if sender is not None:
+                await sender.aclose()
+
     app = Starlette(
-        routes=[Mount("/api/v1", routes=_routes())],
+        routes=[Mount("/api/v1", routes=_routes()), *product_ui.routes()],
         # Rails answers unknown routes and methods with an empty 404.
         exception_handlers={404: _empty_not_found, 405: _empty_not_found},
+        lifespan=lifespan,
     )
     # The default data set (parties, templates, rules...) goes with the default contracts.
-    app.state.store = Store(
+    app.state.store = store = Store(
         DEFAULT_CONTRACTS if contracts is None else contracts, seeded=contracts is None
     )
     app.state.token = token
+    app.state.webhooks = sender
+    if sender is not None:
+        store.on_change(sender.deliver)
     return app
 
 

@@ -65,6 +65,8 @@ class Store:
             self.contracts[contract.id] = contract
         self.invoices: dict[int, Invoice] = {}
         self.clock = clock
+        # Told of each state change of an invoice, with its webhook event (`on_change`).
+        self._listeners: list[Callable[[str, Invoice], None]] = []
         self._last_ids: defaultdict[str, int] = defaultdict(int)
         if seeded:
             # Invoices are read without going through a part: theirs must exist from the start.
@@ -88,6 +90,15 @@ class Store:
 
     def today(self) -> date:
         return self.clock().date()
+
+    def on_change(self, listener: Callable[[str, Invoice], None]) -> None:
+        """`listener(event, invoice)` after each change of an invoice the product announces
+        with a webhook (`update`, `confirm_receival`...)."""
+        self._listeners.append(listener)
+
+    def changed(self, event: str, invoice: Invoice) -> None:
+        for listener in self._listeners:
+            listener(event, invoice)
 
     # Lookups: anything outside the named contract or organization is "not found".
 
@@ -156,6 +167,7 @@ class Store:
         invoice.raw, invoice.fields = data.raw, data.fields
         self._apply(invoice, data)
         _refresh_state(invoice)
+        self.changed("update", invoice)
         return invoice
 
     def delete_invoice(self, contract_id: int, invoice_id: int) -> None:
@@ -170,6 +182,7 @@ class Store:
         if invoice.state != "to_emit" or invoice.approval_status == status:
             raise Unprocessable(msg.CANNOT_APPROVE if status == "approved" else msg.CANNOT_BLOCK)
         invoice.approval_status = status
+        self.changed("update", invoice)
         return invoice
 
     def _apply(self, invoice: Invoice, data: InvoiceData) -> None:
@@ -218,22 +231,32 @@ class Store:
 
     def receive(self, contract_id: int, receivable_id: int, body: Raw) -> Receivable:
         invoice, receivable = self.receivable(contract_id, receivable_id)
+        self.receive_one(invoice, receivable, body)
+        self.changed("confirm_receival", invoice)
+        return receivable
+
+    def undo_receipt(self, contract_id: int, receivable_id: int) -> Receivable:
+        invoice, receivable = self.receivable(contract_id, receivable_id)
+        self.undo_one(invoice, receivable)
+        self.changed("undo_receival", invoice)
+        return receivable
+
+    def receive_one(self, invoice: Invoice, receivable: Receivable, body: Raw) -> None:
+        """A receipt of one of the invoice's receivables, announced by the caller."""
         if not receivable.is_open:
             raise Unprocessable(msg.CANNOT_RECEIVE)
         value, received_at = self._receipt(receivable, body)
         receivable.state = "received"
         receivable.received_value, receivable.received_at = value, received_at
         _refresh_state(invoice)
-        return receivable
 
-    def undo_receipt(self, contract_id: int, receivable_id: int) -> Receivable:
-        invoice, receivable = self.receivable(contract_id, receivable_id)
+    def undo_one(self, invoice: Invoice, receivable: Receivable) -> None:
+        """Undoes the receipt of one of the invoice's receivables, announced by the caller."""
         if receivable.state != "received":
             raise Unprocessable(msg.CANNOT_UNDO_RECEIPT)
         receivable.state = "to_receive"
         receivable.received_value = receivable.received_at = None
         _refresh_state(invoice)
-        return receivable
 
     def _receipt(self, receivable: Receivable, body: Raw) -> tuple[Decimal, date]:
         """Validates a receipt; what is left out means "all of it, today"."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
+import secrets
 from collections.abc import AsyncIterator
 from typing import TypedDict
 
@@ -36,6 +38,9 @@ from gateway.settings import Settings, load_settings
 from gateway.upstream.breaker import CircuitBreaker
 from gateway.upstream.client import UpstreamClient
 from gateway.upstream.transport import AiohttpTransport
+from gateway.webhooks.bus import EventBus, MemoryEventBus, RedisEventBus
+from gateway.webhooks.dedup import MemorySeenDeliveries, RedisSeenDeliveries, SeenDeliveries
+from gateway.webhooks.endpoint import WebhookEndpoint, WebhookOptions
 
 # The embedded sandbox is called in-process through this made-up origin.
 SANDBOX_BASE_URL = "http://sandbox.invalid/api/v1"
@@ -61,6 +66,8 @@ CORS_ALLOWED_HEADERS = [
 class State(TypedDict):
     upstream: UpstreamClient
     writes: IdempotentWrites
+    events: EventBus
+    seen_deliveries: SeenDeliveries
 
 
 def _idempotency_store(settings: Settings) -> IdempotencyStore:
@@ -69,6 +76,61 @@ def _idempotency_store(settings: Settings) -> IdempotencyStore:
             max_entries=settings.idempotency_max_keys, max_bytes=settings.idempotency_max_bytes
         )
     return RedisIdempotencyStore.from_url(str(settings.redis_url))
+
+
+def _event_bus(settings: Settings) -> EventBus:
+    if settings.redis_url is None:
+        return MemoryEventBus()
+    return RedisEventBus(str(settings.redis_url))
+
+
+def _seen_deliveries(settings: Settings) -> SeenDeliveries:
+    if settings.redis_url is None:
+        return MemorySeenDeliveries(
+            ttl=settings.webhook_dedup_seconds, max_entries=settings.webhook_dedup_max_keys
+        )
+    return RedisSeenDeliveries.from_url(str(settings.redis_url), ttl=settings.webhook_dedup_seconds)
+
+
+def webhook_secret(settings: Settings) -> str | None:
+    """The secret deliveries are signed with: the configured one, or on the embedded sandbox
+    (which signs its own deliveries) one made now; None turns /webhooks off."""
+    if settings.webhook_secret is not None:
+        return settings.webhook_secret.get_secret_value()
+    if settings.embedded:
+        return secrets.token_urlsafe(32)
+    return None
+
+
+def webhook_url(settings: Settings) -> str:
+    """Where this gateway's /webhooks is reached from its own machine (the embedded sandbox)."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(settings.host, settings.host)
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}/webhooks"
+
+
+def _embedded_sandbox(settings: Settings, secret: str | None) -> Starlette:
+    # The sandbox signs its deliveries with the gateway's secret once its create_app takes
+    # these keywords (until then it is created as before). With port 0 the gateway's own URL
+    # is not known before it listens, so the sandbox is given none.
+    parameters = inspect.signature(upstream_sandbox.create_app).parameters
+    if (
+        secret is None
+        or settings.port == 0
+        or not {"webhook_secret", "webhook_url"} <= parameters.keys()
+    ):
+        return upstream_sandbox.create_app()
+    return upstream_sandbox.create_app(webhook_secret=secret, webhook_url=webhook_url(settings))
+
+
+async def _close_sandbox(transport: httpx.AsyncBaseTransport) -> None:
+    # Served in-process, the sandbox's own lifespan never runs: its webhook sender, if it has
+    # one, is closed here.
+    sandbox = getattr(transport, "app", None)
+    sender = getattr(getattr(sandbox, "state", None), "webhooks", None)
+    if sender is not None:
+        await sender.aclose()
 
 
 def _limits(settings: Settings) -> httpx.Limits:
@@ -80,9 +142,9 @@ def _limits(settings: Settings) -> httpx.Limits:
     )
 
 
-def _transport(settings: Settings) -> httpx.AsyncBaseTransport:
+def _transport(settings: Settings, webhook_secret: str | None) -> httpx.AsyncBaseTransport:
     if settings.upstream_url is None:
-        return httpx.ASGITransport(app=upstream_sandbox.create_app())
+        return httpx.ASGITransport(app=_embedded_sandbox(settings, webhook_secret))
     return AiohttpTransport(limits=_limits(settings))
 
 
@@ -115,12 +177,16 @@ def create_app(
     except ManifestError as error:
         raise SettingsError(f"invalid configuration: GATEWAY_TRUSTED_DOCUMENTS={error}") from None
     rate_limiter = rate_limiter_for(settings)
+    secret = webhook_secret(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
         store = _idempotency_store(settings)
+        events = app.state.events = _event_bus(settings)
+        seen = _seen_deliveries(settings)
+        transport = upstream_transport or _transport(settings, secret)
         try:
-            transport = upstream_transport or _transport(settings)
+            await events.open()
             async with _http_client(settings, transport) as http:
                 state: State = {
                     "upstream": UpstreamClient(
@@ -141,10 +207,16 @@ def create_app(
                         lease=settings.request_timeout + IDEMPOTENCY_LEASE_MARGIN,
                         ttl=settings.idempotency_ttl_seconds,
                     ),
+                    "events": events,
+                    "seen_deliveries": seen,
                 }
                 with fastpath.frozen_startup_objects(schema.compiled):
                     yield state
         finally:
+            if upstream_transport is None:
+                await _close_sandbox(transport)
+            await events.close()
+            await seen.close()
             await store.close()
             if rate_limiter is not None:
                 await rate_limiter.close()
@@ -246,15 +318,29 @@ def create_app(
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]
+    if secret is not None:  # without a secret, nothing could be verified: 404
+        webhooks = WebhookEndpoint(
+            WebhookOptions(
+                secret=secret,
+                signature_header=settings.webhook_signature_header,
+                request_id_header=settings.webhook_request_id_header,
+                max_bytes=settings.webhook_max_bytes,
+                body_timeout=settings.body_timeout,
+            )
+        )
+        routes.append(Route("/webhooks", webhooks.handle, methods=["POST"]))
     if settings.graphiql:  # with the playground off, its files are not served either
         routes.append(
             Mount(PLAYGROUND_ASSETS, StaticFiles(directory=ASSETS_DIR), name="playground")
         )
-    return Starlette(
+    app = Starlette(
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
     )
+    # What the embedded sandbox signs with, for whoever must sign as it does (tests).
+    app.state.webhook_secret = secret
+    return app
 
 
 def _playground() -> str:

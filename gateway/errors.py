@@ -31,8 +31,13 @@ GatewayError
 │   ├── UpstreamRateLimited ...... 429, with its Retry-After
 │   ├── UpstreamNotFound ......... 404
 │   └── UpstreamRejected ......... 400 or 422, with the upstream's `errors`
-└── UpstreamInvalidValue ......... one field of an answer the gateway cannot represent
-    └── MissingId ................ an object without a usable `id`
+├── UpstreamInvalidValue ......... one field of an answer the gateway cannot represent
+│   └── MissingId ................ an object without a usable `id`
+└── WebhookError ................. a delivery to POST /webhooks not taken (`status` says how)
+    ├── WebhookSignatureInvalid .. 401: no signature, or not the secret's
+    ├── InvalidDelivery .......... 400: not JSON, not a delivery's shape, or too large
+    ├── DeliveryInProgress ....... 503: the same delivery is being taken right now
+    └── EventBusUnavailable ...... 503: Redis could not be reached; nothing was published
 """
 
 from __future__ import annotations
@@ -290,3 +295,46 @@ class IdempotencyStoreUnavailable(IdempotencyError):
 
 class MissingId(UpstreamInvalidValue, ValueError):
     """The object has no usable `id`, so no GraphQL object can stand for it."""
+
+
+class WebhookError(GatewayError):
+    """A delivery to `POST /webhooks` that was not taken; answered with `status`."""
+
+    status: int = 500
+
+
+class WebhookSignatureInvalid(WebhookError):
+    """The signature header is missing, or is not the secret's signature of the delivery."""
+
+    code = "WEBHOOK_SIGNATURE_INVALID"
+    status = 401
+
+
+class InvalidDelivery(WebhookError):
+    """The body is not a delivery: `path` is where (empty: the body itself), `reason` why.
+    Neither ever quotes the body."""
+
+    code = "INVALID_DELIVERY"
+    status = 400
+
+    def __init__(self, reason: str, *, path: Sequence[str] = ()) -> None:
+        self.path = list(path)
+        self.reason = reason
+        where = ".".join(self.path) or "body"
+        super().__init__(f"{where}: {reason}")
+
+
+class EventBusUnavailable(WebhookError):
+    """Redis (the seen deliveries or the event bus) could not be reached: nothing was
+    published and nothing marked seen, so the product's retry is taken later."""
+
+    code = "EVENT_BUS_UNAVAILABLE"
+    status = 503
+
+
+class DeliveryInProgress(WebhookError):
+    """Another copy of the delivery is being published right now: if that fails, this one
+    must not have been answered 200, so the product retries later."""
+
+    code = "DELIVERY_IN_PROGRESS"
+    status = 503

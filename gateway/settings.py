@@ -7,6 +7,7 @@ naming the variable (see `load_settings`).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -28,6 +29,9 @@ from gateway.errors import SettingsError
 # The embedded sandbox accepts any token; the gateway sends this one when it runs on it
 # with no token configured, so the default set-up works with no configuration at all.
 SANDBOX_TOKEN = "sandbox"
+
+# An HTTP field name (RFC 9110 token characters).
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 # What `GATEWAY_PROFILE=production` changes, unless the variable itself is set: nothing of the
 # schema's shape is shown to strangers, only the front ends' own documents run, and every
@@ -96,6 +100,36 @@ class Settings(BaseSettings):
         ge=1,
         description="Most idempotency keys kept in memory when GATEWAY_REDIS_URL is unset; past "
         "it the oldest recorded outcomes are dropped.",
+    )
+    webhook_secret: SecretStr | None = Field(
+        None,
+        description="The product's webhook secret, which signs each delivery to POST /webhooks. "
+        "Unset: /webhooks answers 404, except on the embedded sandbox, which shares a secret "
+        "the gateway makes at start-up.",
+    )
+    webhook_signature_header: str = Field(
+        "X-Signature",
+        description="Header carrying a delivery's HMAC-SHA1 signature (lowercase hex).",
+    )
+    webhook_request_id_header: str = Field(
+        "X-Request-Id",
+        description="Header carrying a delivery's request id, signed with its body and the key "
+        "its retries are recognised by.",
+    )
+    webhook_dedup_seconds: float = Field(
+        5 * 24 * 3600,
+        gt=0,
+        description="How long a delivery is remembered, so that the product's retries (up to 5, "
+        "over about 4 days) are published once.",
+    )
+    webhook_dedup_max_keys: int = Field(
+        100_000,
+        ge=1,
+        description="Most deliveries remembered in memory when GATEWAY_REDIS_URL is unset; past "
+        "it the oldest are forgotten first.",
+    )
+    webhook_max_bytes: int = Field(
+        64 * 1024, ge=256, le=8 * 1024 * 1024, description="Largest delivery body, in bytes."
     )
     graphiql: bool = Field(True, description="Serve the GraphiQL playground at /graphql.")
     introspection: bool = Field(True, description="Answer introspection queries.")
@@ -243,6 +277,13 @@ class Settings(BaseSettings):
                 "`N/second`, `N/minute`, `N/hour` or `N/day` with N at least 1, joined by `;` "
                 "(e.g. `50/second;1000/minute`), or `off`"
             )
+        return value
+
+    @field_validator("webhook_signature_header", "webhook_request_id_header")
+    @classmethod
+    def _header_name(cls, value: str) -> str:
+        if not HEADER_NAME.fullmatch(value):
+            raise ValueError("not an HTTP header name (letters, digits and `-`, say)")
         return value
 
     @field_validator("trusted_proxies", mode="before")

@@ -1,6 +1,6 @@
-"""Layers import downward only: HTTP endpoint -> schema and resolvers -> REST API meaning
-(with keyed writes) -> the HTTP client -> errors. Checked on the source, import by import;
-the sandbox's, also on what importing it loads."""
+"""Layers import downward only: HTTP endpoint (and, beside it, webhooks in) -> schema and
+resolvers -> REST API meaning (with keyed writes) -> the HTTP client -> errors. Checked on
+the source, import by import; the sandbox's, also on what importing it loads."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ NEVER = {
         "gateway.schema",
         "gateway.http",
         "gateway.app",
+        "gateway.webhooks",
     },
     "idempotency": {
         "gateway.rest",
@@ -31,9 +32,34 @@ NEVER = {
         "gateway.operations",
         "gateway.schema",
         "gateway.http",
+        "gateway.webhooks",
     },
-    "rest": {"gateway.operations", "gateway.schema", "gateway.http", "gateway.app"},
-    "types": {"gateway.rest", "gateway.operations", "gateway.schema", "gateway.http"},
+    "rest": {
+        "gateway.operations",
+        "gateway.schema",
+        "gateway.http",
+        "gateway.app",
+        "gateway.webhooks",
+    },
+    "types": {
+        "gateway.rest",
+        "gateway.operations",
+        "gateway.schema",
+        "gateway.http",
+        "gateway.webhooks",
+    },
+    # Beside the HTTP layer: it receives deliveries, it neither runs GraphQL nor calls upstream.
+    "webhooks": {
+        "gateway.app",
+        "gateway.http",
+        "gateway.schema",
+        "gateway.operations",
+        "gateway.fastpath",
+        "gateway.rest",
+        "gateway.upstream",
+        "gateway.idempotency",
+        "gateway.context",
+    },
 }
 
 

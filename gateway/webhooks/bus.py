@@ -1,0 +1,223 @@
+"""The event bus: invoice events published once, delivered to every subscriber.
+
+`MemoryEventBus` fans each event out to this process's subscribers. `RedisEventBus` publishes
+on a Redis pub/sub channel that one listener per process reads and fans out locally, so a
+delivery received by any process reaches the subscribers of every process; an event reaches
+its own process through Redis too, so each subscriber gets it once. Pub/sub keeps nothing:
+a process whose listener is reconnecting misses what is published meanwhile, which suits
+live subscriptions (a client reads the invoice fresh when it resubscribes).
+
+A subscriber has a bounded queue: one that falls `max_pending` events behind is dropped (its
+iterator ends, with `overflowed` set) rather than buffered without bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+import orjson
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from gateway.webhooks.dedup import reaching_redis
+from gateway.webhooks.delivery import InvoiceDelivery
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "gateway:webhooks:events"
+MAX_PENDING = 256
+RECONNECT_SECONDS = 1.0
+POLL_SECONDS = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceEvent:
+    """A delivery taken: `id` is the same for all its retries, `received_at` when first taken."""
+
+    id: str
+    received_at: datetime
+    delivery: InvoiceDelivery
+
+    def encode(self) -> bytes:
+        return orjson.dumps(
+            {"id": self.id, "received_at": self.received_at.isoformat(), **self.delivery.to_json()}
+        )
+
+    @classmethod
+    def decode(cls, raw: bytes) -> InvoiceEvent:
+        data = orjson.loads(raw)
+        return cls(
+            id=data["id"],
+            received_at=datetime.fromisoformat(data["received_at"]),
+            delivery=InvoiceDelivery(
+                event=data["event"],
+                object_id=data["object_id"],
+                contract_token=data["contract_token"],
+                contract_id=data["contract_id"],
+            ),
+        )
+
+
+def received_now(event_id: str, delivery: InvoiceDelivery) -> InvoiceEvent:
+    return InvoiceEvent(id=event_id, received_at=datetime.now(UTC), delivery=delivery)
+
+
+class EventBus(Protocol):
+    async def open(self) -> None: ...
+
+    async def publish(self, event: InvoiceEvent) -> None:
+        """Return once the event is on the bus; `EventBusUnavailable` when it is not."""
+        ...
+
+    def subscribe(self) -> Subscription:
+        """Every event published from now on (subscribed at the call, not at the first read)."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+_END = object()
+
+
+class Subscription(AsyncIterator[InvoiceEvent]):
+    """One subscriber's events; `aclose()` (or the bus closing) ends it."""
+
+    def __init__(self, bus: MemoryEventBus, max_pending: int) -> None:
+        self._bus = bus
+        self._queue: asyncio.Queue[object] = asyncio.Queue(max_pending)
+        self._ended = False
+        self.overflowed = False
+
+    def _offer(self, event: InvoiceEvent) -> bool:
+        try:
+            self._queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.overflowed = True
+            self._end()
+            return False
+        return True
+
+    def _end(self) -> None:
+        self._ended = True
+        with contextlib.suppress(asyncio.QueueFull):  # full: the reader is not waiting
+            self._queue.put_nowait(_END)
+
+    def __aiter__(self) -> Subscription:
+        return self
+
+    async def __anext__(self) -> InvoiceEvent:
+        if self.overflowed or (self._ended and self._queue.empty()):
+            raise StopAsyncIteration
+        item = await self._queue.get()
+        if item is _END or self.overflowed:
+            raise StopAsyncIteration
+        assert isinstance(item, InvoiceEvent)
+        return item
+
+    async def aclose(self) -> None:
+        self._bus._drop(self)
+        self._end()
+
+
+class MemoryEventBus:
+    """Fan-out to this process's subscribers."""
+
+    def __init__(self, *, max_pending: int = MAX_PENDING) -> None:
+        self._subscriptions: set[Subscription] = set()
+        self._max_pending = max_pending
+
+    def __len__(self) -> int:
+        return len(self._subscriptions)
+
+    async def open(self) -> None:
+        return None
+
+    async def publish(self, event: InvoiceEvent) -> None:
+        self.fan_out(event)
+
+    def fan_out(self, event: InvoiceEvent) -> None:
+        for subscription in list(self._subscriptions):
+            if not subscription._offer(event):
+                logger.warning("a subscriber fell behind the event bus and was dropped")
+                self._drop(subscription)
+
+    def subscribe(self) -> Subscription:
+        subscription = Subscription(self, self._max_pending)
+        self._subscriptions.add(subscription)
+        return subscription
+
+    def _drop(self, subscription: Subscription) -> None:
+        self._subscriptions.discard(subscription)
+
+    async def close(self) -> None:
+        for subscription in list(self._subscriptions):
+            await subscription.aclose()
+
+
+class RedisEventBus:
+    """Redis pub/sub across processes, with one listener per process feeding the local fan-out."""
+
+    def __init__(self, url: str, *, timeout: float = 5.0, max_pending: int = MAX_PENDING) -> None:
+        # Publishing fails fast; the listener waits for messages with no read timeout.
+        self._publisher = Redis.from_url(
+            url, socket_timeout=timeout, socket_connect_timeout=timeout
+        )
+        self._listener = Redis.from_url(url, socket_connect_timeout=timeout)
+        self._local = MemoryEventBus(max_pending=max_pending)
+        self._task: asyncio.Task[None] | None = None
+        self.listening = asyncio.Event()
+
+    async def open(self) -> None:
+        # In the background: a Redis down at start-up delays events, not the gateway.
+        self._task = asyncio.create_task(self._listen(), name="webhook-event-listener")
+
+    async def publish(self, event: InvoiceEvent) -> None:
+        with reaching_redis():
+            await self._publisher.publish(CHANNEL, event.encode())
+
+    def subscribe(self) -> Subscription:
+        return self._local.subscribe()
+
+    async def _listen(self) -> None:
+        while True:
+            pubsub = self._listener.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(CHANNEL)
+                self.listening.set()
+                while True:
+                    message = await pubsub.get_message(
+                        ignore_subscribe_messages=True, timeout=POLL_SECONDS
+                    )
+                    if message is not None:
+                        self._received(message["data"])
+            except (RedisError, OSError):
+                self.listening.clear()
+                logger.warning("event bus: Redis unreachable; listening again shortly")
+                await asyncio.sleep(RECONNECT_SECONDS)
+            finally:
+                with contextlib.suppress(RedisError, OSError):
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+    def _received(self, raw: bytes) -> None:
+        try:
+            event = InvoiceEvent.decode(raw)
+        except (ValueError, KeyError, TypeError):
+            logger.warning("event bus: a message on the channel is no invoice event; skipped")
+            return
+        logger.debug("event bus: event received", extra={"event_id": event.id})
+        self._local.fan_out(event)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._local.close()
+        await self._publisher.aclose()
+        await self._listener.aclose()

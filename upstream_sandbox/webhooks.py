@@ -40,6 +40,9 @@ PING_BODY = json.dumps({"test": True}).encode()
 # Deliveries waiting for their first attempt; beyond, new ones are dropped with a warning.
 QUEUE_SIZE = 1000
 TIMEOUT = 5.0
+# A connection per POST, closed after it: deliveries are few, and a sender left on a loop that
+# is gone (an app served anew without its lifespan) then leaves no socket open behind it.
+NO_KEEPALIVE = httpx.Limits(max_keepalive_connections=0)
 
 
 def sign(secret: str, request_id: str, body: bytes) -> str:
@@ -84,6 +87,7 @@ class WebhookSender:
         self._secret = secret
         self.retry_delays = tuple(retry_delays)
         self._transport = transport
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._queue: asyncio.Queue[Delivery] | None = None
         self._worker: asyncio.Task[None] | None = None
         self._client: httpx.AsyncClient | None = None
@@ -91,7 +95,11 @@ class WebhookSender:
 
     def deliver(self, event: str, invoice: Invoice) -> None:
         """Queues the event's delivery; called from the request's event loop."""
-        queue = self._started()
+        try:
+            queue = self._started(asyncio.get_running_loop())
+        except RuntimeError:
+            logger.warning("webhook dropped: no event loop to send it from")
+            return
         delivery = Delivery(str(uuid.uuid4()), payload(event, invoice))
         try:
             queue.put_nowait(delivery)
@@ -110,12 +118,19 @@ class WebhookSender:
             client, self._client = self._client, None
             await client.aclose()
 
-    def _started(self) -> asyncio.Queue[Delivery]:
+    def _started(self, loop: asyncio.AbstractEventLoop) -> asyncio.Queue[Delivery]:
+        if self._loop is not loop:
+            # Another loop than the one sending so far (an app served anew): what belonged to
+            # the old one cannot be used from this one.
+            self._loop, self._client, self._worker = loop, None, None
+            self._retrying = set()
         if self._queue is None or self._worker is None or self._worker.done():
             self._queue = asyncio.Queue(QUEUE_SIZE)
             if self._client is None:
-                self._client = httpx.AsyncClient(transport=self._transport, timeout=TIMEOUT)
-            self._worker = asyncio.get_running_loop().create_task(self._run(self._queue))
+                self._client = httpx.AsyncClient(
+                    transport=self._transport, timeout=TIMEOUT, limits=NO_KEEPALIVE
+                )
+            self._worker = loop.create_task(self._run(self._queue))
         return self._queue
 
     async def _run(self, queue: asyncio.Queue[Delivery]) -> None:

@@ -108,6 +108,11 @@ class WebhookSender:
 
     async def aclose(self) -> None:
         """Stops sending: what is queued or waiting for a retry is dropped."""
+        if self._loop is not asyncio.get_running_loop():
+            # Started on another loop, or never: nothing of it can be awaited from this one.
+            self._loop = self._worker = self._queue = self._client = None
+            self._retrying = set()
+            return
         tasks = [t for t in (self._worker, *self._retrying) if t is not None]
         for task in tasks:
             task.cancel()

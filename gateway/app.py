@@ -182,10 +182,12 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
         store = _idempotency_store(settings)
+        # The process's one bus, also on app.state for in-process subscribers (tests).
         events = app.state.events = _event_bus(settings)
         seen = _seen_deliveries(settings)
-        transport = upstream_transport or _transport(settings, secret)
+        transport = upstream_transport
         try:
+            transport = transport or _transport(settings, secret)
             await events.open()
             async with _http_client(settings, transport) as http:
                 state: State = {
@@ -213,7 +215,7 @@ def create_app(
                 with fastpath.frozen_startup_objects(schema.compiled):
                     yield state
         finally:
-            if upstream_transport is None:
+            if upstream_transport is None and transport is not None:
                 await _close_sandbox(transport)
             await events.close()
             await seen.close()

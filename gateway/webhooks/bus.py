@@ -172,6 +172,7 @@ class RedisEventBus:
         self._local = MemoryEventBus(max_pending=max_pending)
         self._task: asyncio.Task[None] | None = None
         self.listening = asyncio.Event()
+        self._warned = False
 
     async def open(self) -> None:
         # In the background: a Redis down at start-up delays events, not the gateway.
@@ -189,6 +190,9 @@ class RedisEventBus:
             pubsub = self._listener.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(CHANNEL)
+                if self._warned:
+                    logger.info("event bus: Redis reachable again; listening")
+                    self._warned = False
                 self.listening.set()
                 while True:
                     message = await pubsub.get_message(
@@ -197,8 +201,11 @@ class RedisEventBus:
                     if message is not None:
                         self._received(message["data"])
             except (RedisError, OSError):
+                # Once per outage, not once per attempt.
+                if not self._warned:
+                    logger.warning("event bus: Redis unreachable; listening again shortly")
+                    self._warned = True
                 self.listening.clear()
-                logger.warning("event bus: Redis unreachable; listening again shortly")
                 await asyncio.sleep(RECONNECT_SECONDS)
             finally:
                 with contextlib.suppress(RedisError, OSError):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from gateway.errors import UpstreamNotFound
-from gateway.rest import envelopes, pagination
+from gateway.rest import envelopes
 from gateway.rest.mapping import invoice_from_rest
+from gateway.rest.paged_search import read_window
 from gateway.rest.search import invoice_search_params
-from gateway.rest.session import Read, UpstreamSession
+from gateway.rest.session import UpstreamSession
 from gateway.rest.translate import create_invoice_request, invoice_path, update_invoice_request
 from gateway.rest.writer import integer_id
-from gateway.types.connection import PageInfo
 from gateway.types.invoice import (
     CreateInvoiceInput,
     Invoice,
@@ -95,48 +95,28 @@ class InvoicesAPI:
         Raises `InvalidPageRequest` for a `first` or `after` that names no page; an unknown
         organization, or a criterion no invoice can meet, is an empty result.
         """
-        window = pagination.window(first, after)
         try:
-            organization = str(integer_id(organization_id))
-            path = f"organizations/{organization}/invoices/search"
-            reads = [
-                Read.of(path, invoice_search_params(filter, page=page, per_page=window.size))
-                for page in window.pages
-            ]
+            organization: str | None = str(integer_id(organization_id))
         except ValueError:
-            return _empty(window)
-        try:
-            responses = await self._session.read_many(reads)
-        except UpstreamNotFound:
-            return _empty(window)
-        pages = [
-            envelopes.search_page(
-                response, "invoices", invoice_from_rest, number=page, size=window.size
-            )
-            for page, response in zip(window.pages, responses, strict=True)
-        ]
-        found = pagination.cut(window, pages, lambda invoice: str(invoice.id))
+            organization = None  # Not an upstream id, so no organization's either.
+        found = await read_window(
+            self._session,
+            None if organization is None else f"organizations/{organization}/invoices/search",
+            lambda page, size: invoice_search_params(filter, page=page, per_page=size),
+            "invoices",
+            invoice_from_rest,
+            lambda invoice: str(invoice.id),
+            first=first,
+            after=after,
+        )
         for _, invoice in found.edges:
             invoice.found_under = organization
         return InvoiceConnection(
             edges=[InvoiceEdge(cursor=cursor, node=node) for cursor, node in found.edges],
-            page_info=PageInfo(
-                has_next_page=found.has_next_page,
-                has_previous_page=found.has_previous_page,
-                start_cursor=found.start_cursor,
-                end_cursor=found.end_cursor,
-            ),
+            page_info=found.page_info,
             total_pages=found.total_pages,
         )
 
 
 def _invoice(response: UpstreamResponse) -> Invoice:
     return envelopes.one(response, "invoice", invoice_from_rest)
-
-
-def _empty(window: pagination.Window) -> InvoiceConnection:
-    return InvoiceConnection(
-        edges=[],
-        page_info=PageInfo(has_next_page=False, has_previous_page=window.offset > 0),
-        total_pages=0,
-    )

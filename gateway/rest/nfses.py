@@ -7,10 +7,10 @@ same cursor connection (see `gateway.rest.pagination`).
 
 from __future__ import annotations
 
-from gateway.errors import UpstreamNotFound
-from gateway.rest import envelopes, pagination
+from gateway.rest import pagination
 from gateway.rest.mapping import mapper
-from gateway.rest.session import Read, UpstreamSession
+from gateway.rest.paged_search import read_window
+from gateway.rest.session import UpstreamSession
 from gateway.rest.translate import query_params
 from gateway.rest.writer import integer_id
 from gateway.types.nfse import Nfse, NfseConnection, NfseEdge, NfseFilter
@@ -47,24 +47,21 @@ class NfsesAPI:
         Raises `InvalidPageRequest` for a `first` or `after` that names no page; an unknown
         organization, or a criterion no NFS-e can meet, is an empty result.
         """
-        window = pagination.window(first, after)
         try:
-            path = f"organizations/{integer_id(organization_id)}/nfses/search"
-            reads = [
-                Read.of(path, nfse_search_params(filter, page=page, per_page=window.size))
-                for page in window.pages
-            ]
+            path: str | None = f"organizations/{integer_id(organization_id)}/nfses/search"
         except ValueError:
-            return _connection(pagination.nothing(window))
-        try:
-            responses = await self._session.read_many(reads)
-        except UpstreamNotFound:
-            return _connection(pagination.nothing(window))
-        pages = [
-            envelopes.search_page(response, "nfses", nfse_from_rest, number=page, size=window.size)
-            for page, response in zip(window.pages, responses, strict=True)
-        ]
-        return _connection(pagination.cut(window, pages, lambda nfse: str(nfse.id)))
+            path = None
+        found = await read_window(
+            self._session,
+            path,
+            lambda page, size: nfse_search_params(filter, page=page, per_page=size),
+            "nfses",
+            nfse_from_rest,
+            lambda nfse: str(nfse.id),
+            first=first,
+            after=after,
+        )
+        return _connection(found)
 
 
 def _connection(found: pagination.Slice[Nfse]) -> NfseConnection:

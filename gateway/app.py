@@ -14,15 +14,17 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import upstream_sandbox
 from gateway import fastpath
 from gateway.allowlist import Allowlist
+from gateway.context import Events
 from gateway.errors import IdempotencyStoreUnavailable, ManifestError, SettingsError, UpstreamError
 from gateway.http.endpoint import EndpointOptions, GraphQLEndpoint
+from gateway.http.graphql_ws import GraphQLWebSocket, WebSocketOptions
 from gateway.http.headers import HeaderLimitsMiddleware
 from gateway.http.rate_limit import RateLimited, rate_limiter_for
 from gateway.idempotency import IdempotencyStore
@@ -31,8 +33,10 @@ from gateway.idempotency.redis import RedisIdempotencyStore
 from gateway.idempotency.writes import IdempotentWrites
 from gateway.input_limits import InputLimits
 from gateway.logs import RequestIdMiddleware
+from gateway.operations.subscription_limits import SubscriptionLimits
 from gateway.persisted_queries import MemoryPersistedQueryStore
 from gateway.playground import ASSETS_DIR, render_html
+from gateway.rest.shared_reads import SharedReads
 from gateway.schema import build_schema
 from gateway.settings import Settings, load_settings
 from gateway.upstream.breaker import CircuitBreaker
@@ -68,6 +72,7 @@ class State(TypedDict):
     writes: IdempotentWrites
     events: EventBus
     seen_deliveries: SeenDeliveries
+    subscriptions: Events
 
 
 def _idempotency_store(settings: Settings) -> IdempotencyStore:
@@ -80,8 +85,8 @@ def _idempotency_store(settings: Settings) -> IdempotencyStore:
 
 def _event_bus(settings: Settings) -> EventBus:
     if settings.redis_url is None:
-        return MemoryEventBus()
-    return RedisEventBus(str(settings.redis_url))
+        return MemoryEventBus(max_pending=settings.subscription_max_pending)
+    return RedisEventBus(str(settings.redis_url), max_pending=settings.subscription_max_pending)
 
 
 def _seen_deliveries(settings: Settings) -> SeenDeliveries:
@@ -211,6 +216,14 @@ def create_app(
                     ),
                     "events": events,
                     "seen_deliveries": seen,
+                    "subscriptions": Events(
+                        feed=events,
+                        reads=SharedReads(),
+                        limits=SubscriptionLimits(
+                            per_credentials=settings.max_subscriptions_per_credentials,
+                            total=settings.max_subscriptions_total,
+                        ),
+                    ),
                 }
                 with fastpath.frozen_startup_objects(schema.compiled):
                     yield state
@@ -280,6 +293,18 @@ def create_app(
             playground=_playground if settings.graphiql else None,
             input_limits=limits,
             allowlist=allowlist,
+            heartbeat=settings.subscription_heartbeat_seconds,
+        ),
+    )
+    websockets = GraphQLWebSocket(
+        graphql,
+        WebSocketOptions(
+            init_timeout=settings.subscription_init_timeout,
+            heartbeat=settings.subscription_heartbeat_seconds,
+            max_subscriptions=settings.max_subscriptions,
+            max_pending=settings.subscription_max_pending,
+            max_authorization_bytes=settings.max_authorization_bytes,
+            allowed_origins=frozenset(settings.cors_origins),
         ),
     )
     middleware = [
@@ -317,6 +342,7 @@ def create_app(
                 graphql, rate_limiter, by_credentials=settings.upstream_authorization() is None
             ),
         ),
+        WebSocketRoute("/graphql", websockets),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
@@ -17,6 +19,11 @@ from gateway.rest.session import ReadLoader, UpstreamSession, reader
 from gateway.types.links import Links
 from gateway.upstream.client import UpstreamClient
 
+if TYPE_CHECKING:
+    from gateway.operations.subscription_limits import SubscriptionLimits
+    from gateway.rest.shared_reads import SharedReads
+    from gateway.types.invoice import Invoice
+
 
 class API(Protocol):
     """A resource's typed calls, made over one request's session (`rest/<resource>.py`)."""
@@ -25,6 +32,46 @@ class API(Protocol):
 
 
 A = TypeVar("A", bound=API)
+
+
+class FeedEvent(Protocol):
+    """An invoice event as the event bus hands it over (`gateway.webhooks.bus.ReceivedEvent`)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def received_at(self) -> datetime: ...
+    @property
+    def arrived(self) -> float: ...
+    @property
+    def event(self) -> str: ...
+    @property
+    def invoice_id(self) -> str: ...
+    @property
+    def contract_id(self) -> str | None: ...
+
+
+class FeedSubscription(Protocol):
+    overflowed: bool
+
+    def __aiter__(self) -> AsyncIterator[FeedEvent]: ...
+    async def aclose(self) -> None: ...
+
+
+class EventFeed(Protocol):
+    """Where subscriptions take events from: the process's event bus."""
+
+    def subscribe(self) -> FeedSubscription: ...
+
+
+@dataclass(frozen=True)
+class Events:
+    """What a subscription needs beyond a request's context, shared by the whole process."""
+
+    feed: EventFeed
+    # Fresh invoice reads, shared by subscribers with the same credentials.
+    reads: SharedReads[tuple[str, str, str], Invoice | None]
+    limits: SubscriptionLimits
 
 
 @dataclass
@@ -40,6 +87,11 @@ class Context:
     # The request's `Idempotency-Key` header, and which operation of a batch this is.
     idempotency_header: str | None = None
     operation_index: int = 0
+    # For subscriptions; `None` where none can run (plain HTTP requests).
+    events: Events | None = None
+    # Called once a subscription listens to the bus: transports answer only then, so that a
+    # client that has its answer knows no event published after it is missed.
+    on_listening: Callable[[], None] | None = field(default=None, repr=False)
     _apis: dict[type, object] = field(default_factory=dict, repr=False)
 
     @cached_property
@@ -57,6 +109,13 @@ class Context:
     def links(self) -> Links:
         """How the types' link fields are fetched, each distinct read once per request."""
         return Graph(self.session)
+
+    def fresh(self) -> None:
+        """Forget what was read: a subscription's context lives across events, and each
+        event's invoice must be read anew."""
+        for name in ("reads", "session", "links", "invoices", "receivables"):
+            self.__dict__.pop(name, None)
+        self._apis.clear()
 
     def api(self, kind: type[A]) -> A:
         """The request's instance of a resource's calls: `info.context.api(CompaniesAPI)`."""

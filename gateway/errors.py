@@ -13,6 +13,7 @@ GatewayError
 ├── PersistedQueryNotFound ....... an APQ hash (or document id) the gateway does not know
 ├── InvalidInput ................. input refused before any call; `user_errors` says where
 ├── InvalidPageRequest ........... a `first` or `after` that names no page
+├── InvalidArgument .............. an argument that can name nothing (`contractId: "x"`)
 ├── IdempotencyError
 │   ├── InvalidIdempotencyKey .... an `Idempotency-Key` header that is no usable key
 │   ├── IdempotencyKeyReused ..... the key was first used for another request
@@ -33,6 +34,9 @@ GatewayError
 │   └── UpstreamRejected ......... 400 or 422, with the upstream's `errors`
 ├── UpstreamInvalidValue ......... one field of an answer the gateway cannot represent
 │   └── MissingId ................ an object without a usable `id`
+├── SubscriptionError ............ a subscription refused or ended by the gateway
+│   ├── TooManySubscriptions ..... past a subscription limit (per connection, credentials, all)
+│   └── SubscriberTooSlow ........ fell too far behind its events: ended, not buffered
 └── WebhookError ................. a delivery to POST /webhooks not taken (`status` says how)
     ├── WebhookSignatureInvalid .. 401: no signature, or not the secret's
     ├── InvalidDelivery .......... 400: not JSON, not a delivery's shape, or too large
@@ -264,6 +268,12 @@ class InvalidPageRequest(GatewayError):
     code = "BAD_USER_INPUT"
 
 
+class InvalidArgument(GatewayError):
+    """An argument no upstream object could match; the message names it, never its value."""
+
+    code = "BAD_USER_INPUT"
+
+
 class IdempotencyError(GatewayError):
     """What an idempotency key could not do."""
 
@@ -295,6 +305,20 @@ class IdempotencyStoreUnavailable(IdempotencyError):
 
 class MissingId(UpstreamInvalidValue, ValueError):
     """The object has no usable `id`, so no GraphQL object can stand for it."""
+
+
+class SubscriptionError(GatewayError):
+    """A subscription the gateway refused, or ended on its own."""
+
+
+class TooManySubscriptions(SubscriptionError):
+    code = "TOO_MANY_SUBSCRIPTIONS"
+
+
+class SubscriberTooSlow(SubscriptionError):
+    """The subscriber read its events too slowly: they are never buffered without bound."""
+
+    code = "SLOW_CONSUMER"
 
 
 class WebhookError(GatewayError):

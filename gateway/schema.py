@@ -20,6 +20,7 @@ from gateway.error_formatting import is_unexpected
 from gateway.input_errors import is_variable_error, variable_errors
 from gateway.input_limits import InputLimits, input_size_rule
 from gateway.operations.contracts import ContractMutations, ContractQueries
+from gateway.operations.invoice_events import InvoiceEventSubscriptions
 from gateway.operations.invoice_rules import InvoiceRuleMutations, InvoiceRuleQueries
 from gateway.operations.invoices import InvoiceMutations, InvoiceQueries
 from gateway.operations.parties import PartyMutations, PartyQueries
@@ -57,6 +58,11 @@ class Mutation(
     ContractMutations,
     InvoiceRuleMutations,
 ):
+    pass
+
+
+@strawberry.type(description="Live events: over graphql-ws, GraphQL over SSE or multipart HTTP.")
+class Subscription(InvoiceEventSubscriptions):
     pass
 
 
@@ -141,6 +147,7 @@ def build_schema(
     schema = GatewaySchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         execution_context_class=(fastpath.execution_context_class() if compiled else None),
         config=StrawberryConfig(

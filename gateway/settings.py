@@ -131,6 +131,40 @@ class Settings(BaseSettings):
     webhook_max_bytes: int = Field(
         64 * 1024, ge=256, le=8 * 1024 * 1024, description="Largest delivery body, in bytes."
     )
+    max_subscriptions: int = Field(
+        100,
+        ge=1,
+        le=10_000,
+        description="Most subscriptions one WebSocket connection may run at once.",
+    )
+    max_subscriptions_per_credentials: int = Field(
+        1_000,
+        ge=1,
+        description="Most subscriptions one set of credentials (Authorization) may run at once, "
+        "over every transport and connection of the process.",
+    )
+    max_subscriptions_total: int = Field(
+        10_000, ge=1, description="Most subscriptions the process runs at once."
+    )
+    subscription_max_pending: int = Field(
+        256,
+        ge=1,
+        le=100_000,
+        description="Events a subscriber may fall behind before it is disconnected as too slow.",
+    )
+    subscription_heartbeat_seconds: float = Field(
+        15.0,
+        gt=0,
+        le=300,
+        description="Seconds between heartbeats on an idle subscription (a graphql-ws ping, "
+        "an SSE comment, a multipart `{}`).",
+    )
+    subscription_init_timeout: float = Field(
+        10.0,
+        gt=0,
+        le=300,
+        description="Seconds a WebSocket may take to send graphql-ws's `connection_init`.",
+    )
     graphiql: bool = Field(True, description="Serve the GraphiQL playground at /graphql.")
     introspection: bool = Field(True, description="Answer introspection queries.")
     field_suggestions: bool = Field(

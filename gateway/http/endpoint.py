@@ -14,23 +14,22 @@ import asyncio
 import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any
 
 import orjson
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
-from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from gateway import persisted_queries
 from gateway.allowlist import Allowlist
 from gateway.context import Context
-from gateway.error_formatting import INTERNAL_MESSAGE, error_body, format_error
+from gateway.error_formatting import INTERNAL_MESSAGE, error_body
 from gateway.errors import MalformedRequest, PersistedQueryNotFound
 from gateway.http.csrf import is_forgery_risk
+from gateway.http.multipart import accepts_multipart_subscriptions, multipart_stream
 from gateway.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
 from gateway.http.request import (
     JSON_TOO_DEEP,
@@ -40,6 +39,9 @@ from gateway.http.request import (
     parse_json_body,
     parse_multipart,
 )
+from gateway.http.results import Result, result_of
+from gateway.http.sse import accepts_event_stream, event_stream
+from gateway.http.streams import ANY_OPERATION, Run, start
 from gateway.input_limits import InputLimits, oversized_variable
 from gateway.persisted_queries import PersistedQueryStore
 from gateway.schema import GatewaySchema
@@ -47,8 +49,16 @@ from gateway.upstream.client import UpstreamClient
 
 logger = logging.getLogger(__name__)
 
+SSE = "sse"
+MULTIPART = "multipart"
 QUERIES_ONLY = frozenset({OperationType.QUERY})
 QUERIES_AND_MUTATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
+# Streamed over GET: what cannot change anything.
+QUERIES_AND_SUBSCRIPTIONS = frozenset({OperationType.QUERY, OperationType.SUBSCRIPTION})
+STREAMING_TRANSPORTS = (
+    "graphql-ws on a WebSocket, `Accept: text/event-stream` (GraphQL over SSE) or "
+    "`Accept: multipart/mixed;subscriptionSpec=1.0` (Apollo's multipart HTTP)"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,16 +75,8 @@ class EndpointOptions:
     input_limits: InputLimits | None = None
     # Trusted documents (`log` or `enforce`); `None` runs any document.
     allowlist: Allowlist | None = None
-
-
-class _Result:
-    """One operation's response body, and whether it was a request error (nothing ran)."""
-
-    __slots__ = ("body", "request_error")
-
-    def __init__(self, body: dict[str, Any], *, request_error: bool) -> None:
-        self.body = body
-        self.request_error = request_error
+    # Seconds between heartbeats on an idle stream (SSE, multipart, graphql-ws).
+    heartbeat: float = 15.0
 
 
 class GraphQLEndpoint:
@@ -155,7 +157,8 @@ class GraphQLEndpoint:
             if self._wants_playground(request):
                 assert self._options.playground is not None
                 return HTMLResponse(self._options.playground())
-            if media_type is None:
+            streamed = _streamed(request.headers.get("accept"))
+            if media_type is None and streamed is None:
                 raise MalformedRequest(
                     f"Cannot answer in any type the Accept header allows; use {JSON} or "
                     f"{GRAPHQL_RESPONSE_JSON}.",
@@ -164,12 +167,15 @@ class GraphQLEndpoint:
                 )
             self._check_forgery(request)
             parsed = await self._parse(request)
+            if streamed is not None:
+                return await self._stream(parsed, request, streamed, media_type or JSON)
             results = [
                 await self._run(operation, request, index=index)
                 for index, operation in enumerate(parsed.operations)
             ]
         except MalformedRequest as error:
             return _error_response(error, media_type or JSON)
+        assert media_type is not None  # only a streamed answer may do without one
         if parsed.batched:
             return _json_response([result.body for result in results], 200, media_type)
         (result,) = results
@@ -230,14 +236,15 @@ class GraphQLEndpoint:
             code="UNSUPPORTED_MEDIA_TYPE",
         )
 
-    async def _run(self, operation: GraphQLRequest, request: Request, *, index: int) -> _Result:
+    async def _document(self, operation: GraphQLRequest) -> str | Result:
+        """The operation's document text, or the answer that it cannot run."""
         try:
             if (allowlist := self._options.allowlist) is not None:
                 query = await allowlist.resolve(operation, self._store)
             else:
                 query = await persisted_queries.resolve(operation, self._store)
         except PersistedQueryNotFound:
-            return _Result(
+            return Result(
                 error_body(persisted_queries.NOT_FOUND_MESSAGE, "PERSISTED_QUERY_NOT_FOUND"),
                 request_error=False,
             )
@@ -247,27 +254,46 @@ class GraphQLEndpoint:
             problem := oversized_variable(operation.variables, limits)
         ):
             message, code = problem
-            return _Result(error_body(message, code), request_error=True)
-        upstream: UpstreamClient = request.state.upstream
-        context = Context(
+            return Result(error_body(message, code), request_error=True)
+        return query
+
+    def context_for(
+        self, connection: HTTPConnection, *, index: int = 0, authorization: str | None = None
+    ) -> Context:
+        """A new operation's context. `authorization` stands in for the request's header (a
+        WebSocket's `connection_init` payload)."""
+        upstream: UpstreamClient = connection.state.upstream
+        return Context(
             upstream=upstream,
             authorization=self._options.upstream_authorization
-            or request.headers.get("authorization"),
-            writes=getattr(request.state, "writes", None),
-            idempotency_header=request.headers.get("idempotency-key"),
+            or authorization
+            or connection.headers.get("authorization"),
+            writes=getattr(connection.state, "writes", None),
+            idempotency_header=connection.headers.get("idempotency-key"),
             operation_index=index,
+            events=getattr(connection.state, "subscriptions", None),
         )
+
+    async def _run(self, operation: GraphQLRequest, request: Request, *, index: int) -> Result:
+        query = await self._document(operation)
+        if isinstance(query, Result):
+            return query
         try:
             result = await self._schema.execute(
                 query,
                 variable_values=operation.variables,
-                context_value=context,
+                context_value=self.context_for(request, index=index),
                 operation_name=operation.operation_name,
                 allowed_operation_types=(
                     QUERIES_ONLY if request.method == "GET" else QUERIES_AND_MUTATIONS
                 ),
             )
-        except InvalidOperationTypeError:
+        except InvalidOperationTypeError as error:
+            if error.operation_type is OperationType.SUBSCRIPTION:
+                raise MalformedRequest(
+                    f"A subscription needs a streaming transport: {STREAMING_TRANSPORTS}.",
+                    code="STREAMING_TRANSPORT_REQUIRED",
+                ) from None
             raise MalformedRequest(
                 "Only queries can be sent with GET; send mutations with POST.",
                 status=405,
@@ -278,20 +304,60 @@ class GraphQLEndpoint:
             raise MalformedRequest("The request has no `query`.") from None
         except CannotGetOperationTypeError as error:
             raise MalformedRequest(f"Cannot run this document: {error}.") from None
-        return _body(result)
+        return result_of(result)
+
+    async def open_run(
+        self,
+        operation: GraphQLRequest,
+        context: Context,
+        *,
+        allowed: Collection[OperationType] = ANY_OPERATION,
+    ) -> tuple[Run | None, Result | None]:
+        """Start an operation over a streaming transport: its run (None: it never started)
+        and the result it had before listening, if any (see `gateway.http.streams`)."""
+        query = await self._document(operation)
+        if isinstance(query, Result):
+            return None, query
+        return await start(
+            self._schema,
+            query,
+            variables=operation.variables,
+            operation_name=operation.operation_name,
+            context=context,
+            allowed=allowed,
+        )
+
+    async def _stream(
+        self, parsed: ParsedRequest, request: Request, streamed: str, media_type: str
+    ) -> Response:
+        if parsed.batched:
+            raise MalformedRequest("A streamed response carries one operation, not a batch.")
+        (operation,) = parsed.operations
+        run, first = await self.open_run(
+            operation,
+            self.context_for(request),
+            allowed=QUERIES_AND_SUBSCRIPTIONS if request.method == "GET" else ANY_OPERATION,
+        )
+        if run is None or (first is not None and first.request_error):
+            if run is not None:
+                await run.aclose()
+            assert first is not None
+            # Nothing ran: answered as JSON, which every streaming client reads as final.
+            status = 400 if first.request_error and streamed == SSE else 200
+            if first.request_error and media_type == GRAPHQL_RESPONSE_JSON:
+                status = 400
+            return _json_response(first.body, status, media_type)
+        stream = event_stream if streamed == SSE else multipart_stream
+        return stream(run, heartbeat=self._options.heartbeat)  # type: ignore[return-value]
 
 
-def _body(result: ExecutionResult) -> _Result:
-    errors = result.errors or []
-    # Parse, validation and variable errors happen before execution: they have no path, and
-    # the spec says the response then has no `data` at all.
-    request_error = result.data is None and bool(errors) and all(e.path is None for e in errors)
-    body: dict[str, Any] = {} if request_error else {"data": result.data}
-    if errors:
-        body["errors"] = [format_error(error) for error in errors]
-    if result.extensions:
-        body["extensions"] = result.extensions
-    return _Result(body, request_error=request_error)
+def _streamed(accept: str | None) -> str | None:
+    """Which streaming transport the request asks for, if any."""
+    if accepts_event_stream(accept):
+        return SSE
+    if accepts_multipart_subscriptions(accept):
+        return MULTIPART
+    return None
 
 
 def _charset(parameters: str) -> str | None:

@@ -93,7 +93,8 @@ def _is_text(value: str) -> bool:
     return True
 
 
-def _operation(data: object) -> GraphQLRequest:
+def operation_from(data: object) -> GraphQLRequest:
+    """One operation of a request, from its decoded JSON object."""
     if not isinstance(data, dict):
         raise MalformedRequest("A GraphQL request must be a JSON object.")
     query = data.get("query")
@@ -127,7 +128,7 @@ def parse_get(request: Request) -> ParsedRequest:
     params = request.query_params
     return ParsedRequest(
         [
-            _operation(
+            operation_from(
                 {
                     "query": params.get("query"),
                     "variables": _json_parameter(params.get("variables"), "variables"),
@@ -155,8 +156,8 @@ def parse_json_body(body: bytes, *, max_batch_size: int) -> ParsedRequest:
                 f"A batch of {len(data)} operations exceeds the maximum of {max_batch_size}.",
                 code="BATCH_TOO_LARGE",
             )
-        return ParsedRequest([_operation(item) for item in data], batched=True)
-    return ParsedRequest([_operation(data)])
+        return ParsedRequest([operation_from(item) for item in data], batched=True)
+    return ParsedRequest([operation_from(data)])
 
 
 async def parse_multipart(

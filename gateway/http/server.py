@@ -311,7 +311,8 @@ def server_options(settings: Settings) -> dict[str, Any]:
     ensure_file_limit(descriptors_needed(settings.max_client_connections, settings.max_connections))
     # uvicorn believes X-Forwarded-For from 127.0.0.1 by default, so any local process could
     # name itself any client. The app applies GATEWAY_TRUSTED_PROXIES itself instead.
-    common: dict[str, Any] = {"proxy_headers": False}
+    # A WebSocket message is a GraphQL request too: bounded as a request body is.
+    common: dict[str, Any] = {"proxy_headers": False, "ws_max_size": settings.max_request_bytes}
     problem = internals_problem(HttpToolsProtocol)
     if problem is None:
         limits = ConnectionLimits(

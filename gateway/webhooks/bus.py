@@ -16,8 +16,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -37,12 +38,29 @@ POLL_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
-class InvoiceEvent:
-    """A delivery taken: `id` is the same for all its retries, `received_at` when first taken."""
+class ReceivedEvent:
+    """A delivery taken: `id` is the same for all its retries, `received_at` when first taken.
+
+    `arrived` is this process's monotonic clock when the event reached its subscribers here:
+    a read of the invoice started after it sees the change the event announces.
+    """
 
     id: str
     received_at: datetime
     delivery: InvoiceDelivery
+    arrived: float = field(default=0.0, compare=False)
+
+    @property
+    def event(self) -> str:
+        return self.delivery.event
+
+    @property
+    def invoice_id(self) -> str:
+        return self.delivery.object_id
+
+    @property
+    def contract_id(self) -> str | None:
+        return self.delivery.contract_id
 
     def encode(self) -> bytes:
         return orjson.dumps(
@@ -50,7 +68,7 @@ class InvoiceEvent:
         )
 
     @classmethod
-    def decode(cls, raw: bytes) -> InvoiceEvent:
+    def decode(cls, raw: bytes) -> ReceivedEvent:
         data = orjson.loads(raw)
         return cls(
             id=data["id"],
@@ -64,14 +82,14 @@ class InvoiceEvent:
         )
 
 
-def received_now(event_id: str, delivery: InvoiceDelivery) -> InvoiceEvent:
-    return InvoiceEvent(id=event_id, received_at=datetime.now(UTC), delivery=delivery)
+def received_now(event_id: str, delivery: InvoiceDelivery) -> ReceivedEvent:
+    return ReceivedEvent(id=event_id, received_at=datetime.now(UTC), delivery=delivery)
 
 
 class EventBus(Protocol):
     async def open(self) -> None: ...
 
-    async def publish(self, event: InvoiceEvent) -> None:
+    async def publish(self, event: ReceivedEvent) -> None:
         """Return once the event is on the bus; `EventBusUnavailable` when it is not."""
         ...
 
@@ -85,7 +103,7 @@ class EventBus(Protocol):
 _END = object()
 
 
-class Subscription(AsyncIterator[InvoiceEvent]):
+class Subscription(AsyncIterator[ReceivedEvent]):
     """One subscriber's events; `aclose()` (or the bus closing) ends it."""
 
     def __init__(self, bus: MemoryEventBus, max_pending: int) -> None:
@@ -94,7 +112,7 @@ class Subscription(AsyncIterator[InvoiceEvent]):
         self._ended = False
         self.overflowed = False
 
-    def _offer(self, event: InvoiceEvent) -> bool:
+    def _offer(self, event: ReceivedEvent) -> bool:
         try:
             self._queue.put_nowait(event)
         except asyncio.QueueFull:
@@ -111,13 +129,13 @@ class Subscription(AsyncIterator[InvoiceEvent]):
     def __aiter__(self) -> Subscription:
         return self
 
-    async def __anext__(self) -> InvoiceEvent:
+    async def __anext__(self) -> ReceivedEvent:
         if self.overflowed or (self._ended and self._queue.empty()):
             raise StopAsyncIteration
         item = await self._queue.get()
         if item is _END or self.overflowed:
             raise StopAsyncIteration
-        assert isinstance(item, InvoiceEvent)
+        assert isinstance(item, ReceivedEvent)
         return item
 
     async def aclose(self) -> None:
@@ -138,10 +156,11 @@ class MemoryEventBus:
     async def open(self) -> None:
         return None
 
-    async def publish(self, event: InvoiceEvent) -> None:
+    async def publish(self, event: ReceivedEvent) -> None:
         self.fan_out(event)
 
-    def fan_out(self, event: InvoiceEvent) -> None:
+    def fan_out(self, event: ReceivedEvent) -> None:
+        event = replace(event, arrived=time.monotonic())
         for subscription in list(self._subscriptions):
             if not subscription._offer(event):
                 logger.warning("a subscriber fell behind the event bus and was dropped")
@@ -178,7 +197,7 @@ class RedisEventBus:
         # In the background: a Redis down at start-up delays events, not the gateway.
         self._task = asyncio.create_task(self._listen(), name="webhook-event-listener")
 
-    async def publish(self, event: InvoiceEvent) -> None:
+    async def publish(self, event: ReceivedEvent) -> None:
         with reaching_redis():
             await self._publisher.publish(CHANNEL, event.encode())
 
@@ -213,7 +232,7 @@ class RedisEventBus:
 
     def _received(self, raw: bytes) -> None:
         try:
-            event = InvoiceEvent.decode(raw)
+            event = ReceivedEvent.decode(raw)
         except (ValueError, KeyError, TypeError):
             logger.warning("event bus: a message on the channel is no invoice event; skipped")
             return

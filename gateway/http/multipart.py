@@ -1,0 +1,58 @@
+"""Apollo's multipart HTTP subscriptions (`multipart/mixed;subscriptionSpec=1.0`).
+
+What Apollo Client's plain `HttpLink` sends for a subscription: the answer is a
+`multipart/mixed` body with one JSON part per result, `{"payload": <result>}`, and `{}`
+as the heartbeat. An error that ends the subscription from the gateway's side (the
+subscriber fell behind) is the protocol's transport error, `{"payload": null, "errors"}`.
+A request error is answered as plain JSON instead, which Apollo reads as any response.
+"""
+
+from __future__ import annotations
+
+import orjson
+
+from gateway.http.results import Result
+from gateway.http.stream_response import StreamResponse
+from gateway.http.streams import Run
+
+BOUNDARY = b"graphql"
+PART_HEAD = b"\r\n--" + BOUNDARY + b"\r\ncontent-type: application/json; charset=utf-8\r\n\r\n"
+END = b"\r\n--" + BOUNDARY + b"--\r\n"
+HEARTBEAT = PART_HEAD + b"{}"
+# Errors that end the stream (the gateway's, not the operation's) go outside the payload.
+TRANSPORT_ERRORS = frozenset({"SLOW_CONSUMER"})
+
+
+def accepts_multipart_subscriptions(accept: str | None) -> bool:
+    if accept is None:
+        return False
+    for item in accept.lower().split(","):
+        media_range, *params = (part.strip() for part in item.split(";"))
+        if media_range == "multipart/mixed" and any(
+            param.replace(" ", "").replace('"', "") == "subscriptionspec=1.0" for param in params
+        ):
+            return True
+    return False
+
+
+def _part(result: Result | None) -> bytes:
+    if result is None:
+        return HEARTBEAT
+    errors = result.body.get("errors") or ()
+    if result.body.get("data") is None and any(
+        isinstance(error.get("extensions"), dict)
+        and error["extensions"].get("code") in TRANSPORT_ERRORS
+        for error in errors
+    ):
+        return PART_HEAD + orjson.dumps({"payload": None, "errors": result.body["errors"]})
+    return PART_HEAD + orjson.dumps({"payload": result.body})
+
+
+def multipart_stream(run: Run, *, heartbeat: float) -> StreamResponse:
+    return StreamResponse(
+        run,
+        media_type=f'multipart/mixed; boundary="{BOUNDARY.decode()}"; subscriptionSpec="1.0"',
+        encode=_part,
+        heartbeat=heartbeat,
+        closing=END,
+    )

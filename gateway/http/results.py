@@ -1,0 +1,32 @@
+"""An operation's result as the response body it becomes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.types import ExecutionResult
+
+from gateway.error_formatting import format_error
+
+
+class Result:
+    """One operation's response body, and whether it was a request error (nothing ran)."""
+
+    __slots__ = ("body", "request_error")
+
+    def __init__(self, body: dict[str, Any], *, request_error: bool) -> None:
+        self.body = body
+        self.request_error = request_error
+
+
+def result_of(result: ExecutionResult) -> Result:
+    errors = result.errors or []
+    # Parse, validation and variable errors happen before execution: they have no path, and
+    # the spec says the response then has no `data` at all.
+    request_error = result.data is None and bool(errors) and all(e.path is None for e in errors)
+    body: dict[str, Any] = {} if request_error else {"data": result.data}
+    if errors:
+        body["errors"] = [format_error(error) for error in errors]
+    if result.extensions:
+        body["extensions"] = result.extensions
+    return Result(body, request_error=request_error)

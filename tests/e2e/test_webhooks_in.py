@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.app import create_app
 from gateway.settings import Settings
-from gateway.webhooks.bus import InvoiceEvent, Subscription
+from gateway.webhooks.bus import ReceivedEvent, Subscription
 from gateway.webhooks.signature import sign
 from tests.support.redis_server import redis_server
 from tests.support.servers import serve
@@ -62,14 +62,14 @@ class Served:
         subscription: Subscription = self.run(subscribe())
         return subscription
 
-    def next_event(self, subscription: Subscription, wait: float = WAIT) -> InvoiceEvent | None:
-        async def read() -> InvoiceEvent | None:
+    def next_event(self, subscription: Subscription, wait: float = WAIT) -> ReceivedEvent | None:
+        async def read() -> ReceivedEvent | None:
             try:
                 return await asyncio.wait_for(anext(subscription), wait)
             except TimeoutError:
                 return None
 
-        event: InvoiceEvent | None = self.run(read())
+        event: ReceivedEvent | None = self.run(read())
         return event
 
     def nothing_more(self, subscription: Subscription) -> bool:

@@ -19,7 +19,7 @@ import upstream_sandbox
 from gateway.app import create_app, webhook_url
 from gateway.errors import EventBusUnavailable, InvalidDelivery, SettingsError
 from gateway.settings import Settings, load_settings
-from gateway.webhooks.bus import InvoiceEvent, MemoryEventBus, RedisEventBus
+from gateway.webhooks.bus import ReceivedEvent, MemoryEventBus, RedisEventBus
 from gateway.webhooks.dedup import (
     PREFIX,
     Claim,
@@ -280,8 +280,8 @@ async def test_an_unreachable_redis_is_event_bus_unavailable() -> None:
 # --- the bus ----------------------------------------------------------------------------
 
 
-def event(number: int = 1) -> InvoiceEvent:
-    return InvoiceEvent(
+def event(number: int = 1) -> ReceivedEvent:
+    return ReceivedEvent(
         id=f"id:{number}",
         received_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
         delivery=InvoiceDelivery(event="emit", object_id=str(number), contract_token="t"),
@@ -289,7 +289,7 @@ def event(number: int = 1) -> InvoiceEvent:
 
 
 def test_an_event_survives_its_encoding() -> None:
-    assert InvoiceEvent.decode(event(3).encode()) == event(3)
+    assert ReceivedEvent.decode(event(3).encode()) == event(3)
 
 
 async def test_memory_bus_fans_out_to_every_subscriber_from_subscription_on() -> None:
@@ -353,7 +353,7 @@ class FailingBus(MemoryEventBus):
         super().__init__()
         self.fail = True
 
-    async def publish(self, event: InvoiceEvent) -> None:
+    async def publish(self, event: ReceivedEvent) -> None:
         if self.fail:
             raise EventBusUnavailable("down")
         await super().publish(event)

@@ -16,9 +16,12 @@ from gateway.http.stream_response import StreamResponse
 from gateway.http.streams import Run
 
 BOUNDARY = b"graphql"
-PART_HEAD = b"\r\n--" + BOUNDARY + b"\r\ncontent-type: application/json; charset=utf-8\r\n\r\n"
-END = b"\r\n--" + BOUNDARY + b"--\r\n"
-HEARTBEAT = PART_HEAD + b"{}"
+# Each part is followed by its boundary at once, so a client holds a whole part as soon as
+# it arrives; "--" after the last boundary ends the body.
+DELIMITER = b"\r\n--" + BOUNDARY
+PART_HEAD = b"\r\ncontent-type: application/json; charset=utf-8\r\n\r\n"
+END = b"--\r\n"
+HEARTBEAT = PART_HEAD + b"{}" + DELIMITER
 # Errors that end the stream (the gateway's, not the operation's) go outside the payload.
 TRANSPORT_ERRORS = frozenset({"SLOW_CONSUMER"})
 
@@ -44,8 +47,10 @@ def _part(result: Result | None) -> bytes:
         and error["extensions"].get("code") in TRANSPORT_ERRORS
         for error in errors
     ):
-        return PART_HEAD + orjson.dumps({"payload": None, "errors": result.body["errors"]})
-    return PART_HEAD + orjson.dumps({"payload": result.body})
+        body = orjson.dumps({"payload": None, "errors": result.body["errors"]})
+    else:
+        body = orjson.dumps({"payload": result.body})
+    return PART_HEAD + body + DELIMITER
 
 
 def multipart_stream(run: Run, *, heartbeat: float) -> StreamResponse:
@@ -54,5 +59,6 @@ def multipart_stream(run: Run, *, heartbeat: float) -> StreamResponse:
         media_type=f'multipart/mixed; boundary="{BOUNDARY.decode()}"; subscriptionSpec="1.0"',
         encode=_part,
         heartbeat=heartbeat,
+        opening=DELIMITER,
         closing=END,
     )

@@ -71,7 +71,12 @@ _BOOT = """\
   var root = ReactDOM.createRoot(document.getElementById("graphiql"));
   root.render(
     React.createElement(GraphiQL, {
-      fetcher: GraphiQL.createFetcher({ url: config.endpoint }),
+      // Subscriptions go over graphql-ws on the same path; the headers pane's values (an
+      // Authorization) travel in its connection_init payload.
+      fetcher: GraphiQL.createFetcher({
+        url: config.endpoint,
+        subscriptionUrl: new URL(config.endpoint, location.href).href.replace(/^http/, "ws"),
+      }),
       // GraphiQL opens (or adds, next to the tabs it kept) a tab with the example in it.
       query: config.query,
       variables: config.variables,

@@ -17,13 +17,17 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from starlette.applications import Starlette
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from gateway.app import create_app
 from gateway.settings import Settings
+from gateway.webhooks.bus import received_now
+from gateway.webhooks.delivery import InvoiceDelivery
 from gateway.webhooks.signature import sign
 from tests.e2e.conftest import AUTHORIZATION
+from tests.support.loop_capture import LoopCapture
 from tests.support.recorder import Recorder
 from tests.support.servers import serve
 
@@ -494,3 +498,101 @@ async def test_past_the_credentials_limit_a_subscription_is_refused_on_any_trans
                 await other.subscribe("1")
                 await other.listening()
                 assert await other.nothing()
+
+
+# --- slow consumers and heartbeats --------------------------------------------------------
+
+
+@contextlib.contextmanager
+def captured_gateway(upstream_url: str, **settings: Any) -> Iterator[tuple[str, LoopCapture]]:
+    app = create_app(
+        Settings(upstream_url=f"{upstream_url}/api/v1", webhook_secret=SECRET, **settings)
+    )
+    capture = LoopCapture(app)
+    with serve(capture) as url:
+        yield url, capture
+
+
+def flood(capture: LoopCapture, events: int) -> None:
+    """Put `events` on the bus in one go, on the server's loop: no subscriber can read any of
+    them in between, so one with room for fewer falls behind."""
+    app = capture.app
+    assert isinstance(app, Starlette)
+
+    async def publish() -> None:
+        bus = app.state.events
+        for number in range(events):
+            bus.fan_out(
+                received_now(
+                    f"flood-{number}",
+                    InvoiceDelivery(
+                        event="update", object_id="3", contract_token="t", contract_id="3"
+                    ),
+                )
+            )
+
+    assert capture.loop is not None
+    asyncio.run_coroutine_threadsafe(publish(), capture.loop).result(WAIT)
+
+
+async def test_a_graphql_ws_subscriber_that_falls_behind_is_disconnected(
+    upstream: tuple[str, Recorder],
+) -> None:
+    with captured_gateway(upstream[0], subscription_max_pending=2) as (url, capture):
+        async with socket(url) as client:
+            await client.subscribe("slow", {"invoice": "3"})
+            await client.listening()
+            await asyncio.to_thread(flood, capture, 5)
+            codes = []
+            with contextlib.suppress(ConnectionClosed):
+                while True:
+                    message = await client.receive()
+                    codes += [e["extensions"]["code"] for e in message["payload"].get("errors", [])]
+            assert codes == ["SLOW_CONSUMER"]
+            assert client.connection.close_code == 1013
+
+
+async def test_a_multipart_subscriber_that_falls_behind_gets_a_transport_error_and_the_end(
+    upstream: tuple[str, Recorder],
+) -> None:
+    with captured_gateway(upstream[0], subscription_max_pending=2) as (url, capture):
+        async with (
+            httpx.AsyncClient(base_url=url, timeout=WAIT) as http,
+            http.stream(
+                "POST",
+                "/graphql",
+                json={"query": SUBSCRIBE, "variables": {"invoice": "3"}},
+                headers={"Accept": MULTIPART_ACCEPT, "Authorization": AUTHORIZATION},
+            ) as response,
+        ):
+            await asyncio.to_thread(flood, capture, 5)
+            parts = [part async for part in multipart_parts(response)]
+    *events, last = parts
+    assert all(set(part) == {"payload"} for part in events)
+    assert last["payload"] is None
+    assert last["errors"][0]["extensions"]["code"] == "SLOW_CONSUMER"
+
+
+async def test_idle_streams_carry_heartbeats(upstream: tuple[str, Recorder]) -> None:
+    with gateway(upstream[0], subscription_heartbeat_seconds=0.05) as url:
+        async with socket(url) as client:
+            await client.subscribe("idle")
+            message = json.loads(await asyncio.wait_for(client.connection.recv(), WAIT))
+            assert message == {"type": "ping"}
+        async with httpx.AsyncClient(base_url=url, timeout=WAIT) as http:
+            for accept, heartbeat in (
+                ("text/event-stream", b":\n\n"),
+                (MULTIPART_ACCEPT, b"\r\ncontent-type: application/json; charset=utf-8\r\n\r\n{}"),
+            ):
+                async with http.stream(
+                    "POST",
+                    "/graphql",
+                    json={"query": SUBSCRIBE},
+                    headers={"Accept": accept, "Authorization": AUTHORIZATION},
+                ) as response:
+                    received = b""
+                    async for chunk in response.aiter_bytes():
+                        received += chunk
+                        if heartbeat in received:
+                            break
+                    assert heartbeat in received

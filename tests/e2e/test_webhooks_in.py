@@ -16,12 +16,12 @@ from typing import Any
 import httpx
 import pytest
 from starlette.applications import Starlette
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.app import create_app
 from gateway.settings import Settings
 from gateway.webhooks.bus import ReceivedEvent, Subscription
 from gateway.webhooks.signature import sign
+from tests.support.loop_capture import LoopCapture
 from tests.support.redis_server import redis_server
 from tests.support.servers import serve
 
@@ -29,18 +29,6 @@ SECRET = "e2e-webhook-secret"
 UPSTREAM = "http://127.0.0.1:1/api/v1"  # never called: webhooks in make no upstream call
 WAIT = 5.0
 NOTHING_WAIT = 0.3
-
-
-class LoopCapture:
-    """The app as it is, noting the event loop uvicorn runs it on (the bus lives there)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.loop: asyncio.AbstractEventLoop | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        self.loop = asyncio.get_running_loop()
-        await self.app(scope, receive, send)
 
 
 @dataclass

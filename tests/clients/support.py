@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import subprocess
 from collections.abc import Iterator, Mapping, Sequence
@@ -29,6 +30,10 @@ MAX_UPLOAD_BYTES = 64 * 1024
 
 DEFAULT_TIMEOUT = 180.0
 
+# Where the sandbox is told to send its webhooks until the gateway listens and its port is
+# known (nothing listens on port 1, so a delivery sent this early would fail and be retried).
+WEBHOOKS_NOT_YET = "http://127.0.0.1:1/webhooks"
+
 
 @dataclass(frozen=True)
 class Stack:
@@ -36,26 +41,39 @@ class Stack:
 
     gateway_url: str
     recorder: Recorder
+    # The sandbox's own root, where its simulated product UI is (`/sandbox/...`).
+    sandbox_url: str = ""
 
     @property
     def graphql_url(self) -> str:
         return f"{self.gateway_url}/graphql"
 
     def env(self) -> dict[str, str]:
-        """What the Node tools read (clients/apollo/config.mjs)."""
+        """What the Node tools read (clients/apollo/config.mjs, clients/subscriptions)."""
         return {
             "GATEWAY_GRAPHQL_URL": self.graphql_url,
             "GATEWAY_AUTHORIZATION": AUTHORIZATION,
             "GATEWAY_MAX_BATCH_SIZE": str(MAX_BATCH_SIZE),
             "GATEWAY_MAX_UPLOAD_BYTES": str(MAX_UPLOAD_BYTES),
             "SEED_VARIABLES_JSON": seed_variables_json(),
+            "SANDBOX_URL": self.sandbox_url,
         }
 
 
 @contextlib.contextmanager
-def running_stack(**settings: object) -> Iterator[Stack]:
-    recorder = Recorder(create_sandbox(token=SANDBOX_TOKEN))
+def running_stack(*, webhooks: bool = False, **settings: object) -> Iterator[Stack]:
+    """`webhooks`: the sandbox signs and sends its webhooks to this gateway's `/webhooks`, as
+    the product would, with a secret both are given (so subscriptions get its events)."""
+    secret = secrets.token_hex(16) if webhooks else None
+    sandbox = create_sandbox(
+        token=SANDBOX_TOKEN,
+        webhook_url=WEBHOOKS_NOT_YET if webhooks else None,
+        webhook_secret=secret,
+    )
+    recorder = Recorder(sandbox)
     with serve(recorder) as upstream_url:
+        if secret is not None:
+            settings = {"webhook_secret": secret, **settings}
         gateway_settings = Settings(
             upstream_url=f"{upstream_url}/api/v1",
             max_batch_size=MAX_BATCH_SIZE,
@@ -63,7 +81,11 @@ def running_stack(**settings: object) -> Iterator[Stack]:
             **settings,  # type: ignore[arg-type]
         )
         with serve(create_app(gateway_settings)) as gateway_url:
-            yield Stack(gateway_url=gateway_url, recorder=recorder)
+            if sandbox.state.webhooks is not None:
+                # The gateway's port is known only now that it listens; the sender reads its
+                # URL at each delivery, and no invoice has changed yet.
+                sandbox.state.webhooks.url = f"{gateway_url}/webhooks"
+            yield Stack(gateway_url=gateway_url, recorder=recorder, sandbox_url=upstream_url)
 
 
 @dataclass(frozen=True)

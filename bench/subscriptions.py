@@ -73,6 +73,13 @@ def _parser() -> argparse.ArgumentParser:
     add("--duration", type=float, default=30.0, help="seconds of deliveries, filtered run")
     add("--retry-every", type=int, default=20, help="every Nth delivery is posted twice")
     add(
+        "--sweep-rates",
+        default="25,50",
+        help="deliveries per second of the filtered shape's sweep (a gateway of its own), "
+        "comma-separated; empty: skip it",
+    )
+    add("--sweep-duration", type=float, default=10.0, help="seconds at each sweep rate")
+    add(
         "--fanout-rates",
         default="2,10,100",
         help="deliveries per second of the fan-out run, comma-separated; empty: skip it",
@@ -257,8 +264,7 @@ def _expected(subscriber: Subscriber, deliveries: list[Delivery]) -> int:
     return sum(
         1
         for d in deliveries
-        if d.answer == "published"
-        and (subscriber.invoice_id is None or d.invoice_id == subscriber.invoice_id)
+        if d.published and (subscriber.invoice_id is None or d.invoice_id == subscriber.invoice_id)
     )
 
 
@@ -281,13 +287,13 @@ async def _drain(everyone: list[Subscriber], deliveries: list[Delivery]) -> None
 
 def _tally(everyone: list[Subscriber], deliveries: list[Delivery]) -> dict[str, Any]:
     """Exactly once, per subscriber: what it should have got against what it got."""
-    published = [d for d in deliveries if d.answer == "published"]
+    published = [d for d in deliveries if d.published]
     by_invoice: dict[int, set[str]] = {}
     for delivery in published:
         by_invoice.setdefault(delivery.invoice_id, set()).add(delivery.event_id)
     every = {d.event_id for d in published}
     missing = duplicates = unexpected = wrong = 0
-    complete = 0
+    complete = live = live_complete = 0
     per_transport: dict[str, dict[str, int]] = {}
     for subscriber in everyone:
         wanted = (
@@ -301,6 +307,9 @@ def _tally(everyone: list[Subscriber], deliveries: list[Delivery]) -> dict[str, 
         wrong += len(subscriber.wrong)
         exact = not lost and not doubled and not strays and not subscriber.wrong
         complete += exact
+        if subscriber.ended is None:
+            live += 1
+            live_complete += exact
         row = per_transport.setdefault(
             subscriber.transport, {"subscribers": 0, "exactly_once": 0, "messages": 0}
         )
@@ -322,7 +331,9 @@ def _tally(everyone: list[Subscriber], deliveries: list[Delivery]) -> dict[str, 
         "duplicates": duplicates,
         "unexpected": unexpected,
         "wrong_results": wrong,
-        "wrong_samples": [w for s in everyone for w in s.wrong][:5],
+        "exactly_once_of_kept": [live_complete, live],
+        "published_twice": sum(1 for d in deliveries if d.published > 1),
+        "wrong_samples": sorted({w for s in everyone for w in s.wrong})[:5],
         "expected_messages": sum(
             len(every if s.invoice_id is None else by_invoice.get(s.invoice_id, set()))
             for s in everyone
@@ -483,8 +494,10 @@ def main(argv: list[str] | None = None) -> int:
         args.subscribers, args.invoices, args.sse, args.multipart = 100, 10, 5, 5
         args.duration, args.fanout_duration = 5.0, 3.0
         args.fanout_rates = args.fanout_rates if "--fanout-rates" in argv else "10"
+        args.sweep_rates = args.sweep_rates if "--sweep-rates" in argv else ""
     shape = Shape(args.subscribers, args.invoices, args.credentials, args.sse, args.multipart)
     fanout_rates = [float(rate) for rate in args.fanout_rates.split(",") if rate.strip()]
+    sweep_rates = [float(rate) for rate in args.sweep_rates.split(",") if rate.strip()]
     layout = Layout.detect()
     raw_dir = RAW
     raw_dir.mkdir(parents=True, exist_ok=True)
@@ -522,6 +535,8 @@ def main(argv: list[str] | None = None) -> int:
             "rate": args.rate,
             "duration_s": args.duration,
             "retry_every": args.retry_every,
+            "sweep_rates": sweep_rates,
+            "sweep_duration_s": args.sweep_duration,
             "fanout_rates": fanout_rates,
             "fanout_duration_s": args.fanout_duration,
         },
@@ -533,6 +548,9 @@ def main(argv: list[str] | None = None) -> int:
         runs: list[tuple[str, bool, list[Phase], int]] = [
             ("filtered", True, [Phase(args.rate, args.duration)], args.retry_every)
         ]
+        if sweep_rates:
+            phases = [Phase(rate, args.sweep_duration) for rate in sweep_rates]
+            runs.append(("sweep", True, phases, args.retry_every))
         if fanout_rates:
             phases = [Phase(rate, args.fanout_duration) for rate in fanout_rates]
             runs.append(("fanout", False, phases, 0))

@@ -74,6 +74,11 @@ class Delivery:
     answer: str = ""  # the gateway's `status`: published, duplicate...
     retries: list[tuple[int, str]] = field(default_factory=list)  # (HTTP status, answer)
 
+    @property
+    def published(self) -> int:
+        """How many of its attempts the gateway said it published: exactly one is right."""
+        return (self.answer == "published") + sum(said == "published" for _, said in self.retries)
+
 
 class Clock:
     """When each delivery was sent, by event id: what a received event is timed against."""
@@ -349,14 +354,17 @@ class Poster:
                 await asyncio.sleep(wait)
             delivery = self.delivery(*targets(number))
             self.deliveries.append(delivery)
-            self.spawn(self.post(delivery))
             if retry_every and number % retry_every == retry_every - 1:
-                self.spawn(self._retry_later(delivery, retry_after))
+                self.spawn(self._post_and_retry(delivery, retry_after))
+            else:
+                self.spawn(self.post(delivery))
         elapsed = time.monotonic() - started
         await self.settle()
         return elapsed
 
-    async def _retry_later(self, delivery: Delivery, after: float) -> None:
+    async def _post_and_retry(self, delivery: Delivery, after: float) -> None:
+        # As the product retries: after the first attempt's answer, never racing it.
+        await self.post(delivery)
         await asyncio.sleep(after)
         await self.post(delivery, retry=True)
 

@@ -29,7 +29,9 @@ def summary(output: dict[str, Any]) -> list[str]:
             phase["exactly_once"] == phase["subscribers"]
             and not filtered["subscribers_failed_count"]
             and all(status == "200 duplicate" for status in phase["retry_answers"])
+            and not phase["published_twice"]
         )
+        kept, of = phase["exactly_once_of_kept"]
         lines += [
             f"filtered: {phase['subscribers']} subscribers, {phase['achieved_rate']} deliveries/s "
             f"for {phase['posting_s']} s, {phase['messages_per_s']} messages/s out",
@@ -37,11 +39,22 @@ def summary(output: dict[str, Any]) -> list[str]:
             f"{_ms(phase['latency'], 'p99_ms')}, max {_ms(phase['latency'], 'max_ms')}",
             f"  exactly once: {_exactly_once(phase)} subscribers ({'holds' if held else 'FAILS'});"
             f" missing {phase['missing']}, duplicates {phase['duplicates']}, unexpected "
-            f"{phase['unexpected']}; retries answered {_answers(phase['retry_answers'])}",
+            f"{phase['unexpected']}; {phase['ended_by_gateway']} ended by the gateway, "
+            f"{kept}/{of} of those it kept got everything exactly once",
+            f"  retries with the same request id answered {_answers(phase['retry_answers'])}; "
+            f"deliveries published twice: {phase['published_twice']}",
             f"  gateway RSS: {memory['before_subscribers']} MiB before the subscribers, "
             f"{memory['with_subscribers']} with them, {memory['after_run']} after the run, "
             f"{memory['after_subscribers_left']} once they left (peak {memory['peak']})",
         ]
+    sweep = output["runs"].get("sweep")
+    for phase in sweep["phases"] if sweep else []:
+        lines.append(
+            f"filtered at {phase['rate']:g}/s: {phase['messages_per_s']} messages/s out, p50 "
+            f"{_ms(phase['latency'], 'p50_ms')}, p99 {_ms(phase['latency'], 'p99_ms')}, "
+            f"exactly once {_exactly_once(phase)}, gateway CPU "
+            f"{phase['gateway_cpu_share'] * 100:.0f}% of a core"
+        )
     fanout = output["runs"].get("fanout")
     if fanout:
         for phase in fanout["phases"]:
@@ -58,21 +71,23 @@ def summary(output: dict[str, Any]) -> list[str]:
 def _phase_rows(phases: list[dict[str, Any]]) -> list[str]:
     rows = [
         "| deliveries/s (asked / sent) | messages/s out (asked / delivered) | latency p50 | p90 "
-        "| p99 | max | exactly once | missing | duplicates | ended by the gateway | gateway CPU "
-        "| CPU per message | RSS during (min-max) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| p99 | max | exactly once | missing | duplicates | ended by the gateway | exactly once "
+        "of those kept | gateway CPU | CPU per message | RSS during (min-max) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for phase in phases:
         latency = phase["latency"]
         asked = phase["expected_messages"] / max(phase["posting_s"], 1e-9)
         rss = phase["rss_during_mib"]
         per_message = phase["gateway_cpu_us_per_message"]
+        kept, of = phase["exactly_once_of_kept"]
         rows.append(
             f"| {phase['rate']:g} / {phase['achieved_rate']:g} | {asked:,.0f} / "
             f"{phase['messages_per_s']:,.0f} | {_ms(latency, 'p50_ms')} | "
             f"{_ms(latency, 'p90_ms')} | {_ms(latency, 'p99_ms')} | {_ms(latency, 'max_ms')} | "
             f"{_exactly_once(phase)} | {phase['missing']} | {phase['duplicates']} | "
-            f"{phase['ended_by_gateway']} | {phase['gateway_cpu_share'] * 100:.0f}% of a core | "
+            f"{phase['ended_by_gateway']} | {kept}/{of} | "
+            f"{phase['gateway_cpu_share'] * 100:.0f}% of a core | "
             f"{f'{per_message:.0f} µs' if per_message else 'n/a'} | "
             f"{rss.get('min')}-{rss.get('max')} MiB |"
         )
@@ -104,7 +119,8 @@ def _run_md(title: str, run: dict[str, Any]) -> list[str]:
             f"- at {phase['rate']:g}/s: webhook answers {_answers(phase['delivery_answers'])}; "
             f"retries with the same request id: {_answers(phase['retry_answers'])}; webhook "
             f"answer time p50 {_ms(phase['webhook_answer'], 'p50_ms')}, p99 "
-            f"{_ms(phase['webhook_answer'], 'p99_ms')}",
+            f"{_ms(phase['webhook_answer'], 'p99_ms')}; deliveries published twice: "
+            f"{phase['published_twice']}",
             "  - by transport: "
             + "; ".join(
                 f"{name} {row['exactly_once']}/{row['subscribers']} exactly once, p50 "
@@ -147,7 +163,9 @@ def markdown(output: dict[str, Any]) -> str:
         f"{shape['duration_s']:g} s round-robin over them, every {shape['retry_every']}th "
         "posted again 1 s later with the same request id; fan-out run: every subscriber "
         f"watches every event, {shape['fanout_duration_s']:g} s at each of "
-        f"{', '.join(f'{rate:g}' for rate in shape['fanout_rates']) or 'no'} deliveries/s.",
+        f"{', '.join(f'{rate:g}' for rate in shape['fanout_rates']) or 'no'} deliveries/s; "
+        f"sweep: the filtered shape for {shape['sweep_duration_s']:g} s at each of "
+        f"{', '.join(f'{rate:g}' for rate in shape['sweep_rates']) or 'no'} deliveries/s.",
         "",
         "Summary:",
         "",
@@ -157,6 +175,11 @@ def markdown(output: dict[str, Any]) -> str:
     if "filtered" in output["runs"]:
         lines += _run_md(
             "Filtered: each subscriber watches one invoice", output["runs"]["filtered"]
+        )
+    if "sweep" in output["runs"]:
+        lines += _run_md(
+            "Sweep: the filtered shape at lower rates (a gateway of its own)",
+            output["runs"]["sweep"],
         )
     if "fanout" in output["runs"]:
         lines += _run_md("Fan-out: every subscriber watches every event", output["runs"]["fanout"])

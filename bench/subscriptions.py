@@ -137,6 +137,7 @@ class Phase:
     gateway_cpu_s: float = 0.0
     sandbox_cpu_s: float = 0.0
     load_cpu_s: float = 0.0
+    machine_busy_s: float = 0.0  # every core's busy time, ours and others' tests alike
     samples: list[Sample] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
 
@@ -206,6 +207,7 @@ class Bench:
         cpu_before = procs.cpu_seconds(gateway_pids)
         sandbox_before = procs.cpu_seconds(sandbox_pids)
         load_before = _rusage_cpu()
+        busy_before = procs.machine_busy_seconds()
         first = len(self.poster.deliveries)
         started = time.monotonic()
         stop = asyncio.Event()
@@ -243,6 +245,7 @@ class Bench:
         phase.gateway_cpu_s = procs.cpu_delta(cpu_before, procs.cpu_seconds(gateway_pids))
         phase.sandbox_cpu_s = procs.cpu_delta(sandbox_before, procs.cpu_seconds(sandbox_pids))
         phase.load_cpu_s = _rusage_cpu() - load_before
+        phase.machine_busy_s = procs.machine_busy_seconds() - busy_before
 
     async def close(self) -> None:
         await self.subscribers.close()
@@ -400,6 +403,15 @@ def _phase_json(phase: Phase, everyone: list[Subscriber]) -> dict[str, Any]:
         ),
         "sandbox_cpu_s": round(phase.sandbox_cpu_s, 2),
         "load_generator_cpu_s": round(phase.load_cpu_s, 2),
+        # Cores kept busy by what is not ours: others' tests on a shared machine.
+        "others_cores": round(
+            max(
+                0.0,
+                phase.machine_busy_s - phase.gateway_cpu_s - phase.sandbox_cpu_s - phase.load_cpu_s,
+            )
+            / (phase.posting_s + phase.drain_s),
+            2,
+        ),
         "rss_during_mib": {"min": min(rss), "max": max(rss)} if rss else {},
         "samples": [sample.__dict__ for sample in phase.samples],
         **tally,

@@ -130,7 +130,8 @@ def _run_md(title: str, run: dict[str, Any]) -> list[str]:
             ),
             f"  - CPU over the {phase['posting_s'] + phase['drain_s']:.1f} s: gateway "
             f"{phase['gateway_cpu_s']} s, sandbox {phase['sandbox_cpu_s']} s, load generator "
-            f"{phase['load_generator_cpu_s']} s; drain after the last POST {phase['drain_s']} s",
+            f"{phase['load_generator_cpu_s']} s; others' load {phase['others_cores']} cores; "
+            f"drain after the last POST {phase['drain_s']} s",
         ]
         if phase["ended_samples"]:
             lines.append(f"  - how the gateway ended subscribers: {phase['ended_samples']}")

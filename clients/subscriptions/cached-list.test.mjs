@@ -11,7 +11,7 @@ import { ApolloClient, gql, HttpLink } from "@apollo/client";
 
 import { createCache } from "../apollo/cache.mjs";
 import { createSeedInvoice, isComplete, uniqueSuffix, watch } from "../apollo/support.mjs";
-import { config, firstValue, INVOICE_EVENTS, listeningFetch, productUi, reportEvent } from "./support.mjs";
+import { config, firstEvent, listeningFetch, productUi, reportEvent } from "./support.mjs";
 
 // The sandbox's default data set: contract 3 is organization 1's.
 const ORGANIZATION_ID = "1";
@@ -48,7 +48,11 @@ test("an event's invoice updates the watched, cached list with no refetch", asyn
       query: INVOICE_LIST,
       variables: {
         organizationId: ORGANIZATION_ID,
-        filter: { contractId: emitted.contractId, issueDateFrom: `${year}-01-01`, issueDateTo: `${year}-12-31` },
+        filter: {
+          contractId: emitted.contractId,
+          issueDateFrom: `${year}-01-01`,
+          issueDateTo: `${year}-12-31`,
+        },
         first: 20,
       },
       context: { headers: { "X-Request-Id": requestId } },
@@ -61,7 +65,7 @@ test("an event's invoice updates the watched, cached list with no refetch", asyn
     [untouched.id, "TO_EMIT"],
   ]);
 
-  const event = firstValue(client.subscribe({ query: INVOICE_EVENTS, variables: { invoiceId: emitted.id } }));
+  const event = firstEvent(client, { invoiceId: emitted.id });
   await listening;
   await productUi(emitted.id, "emit");
   const changed = (result) => isComplete(result) && rows(result)[0][1] === "TO_RECEIVE";
@@ -76,8 +80,7 @@ test("an event's invoice updates the watched, cached list with no refetch", asyn
   assert.equal(client.cache.extract()[`Invoice:${emitted.id}`].state, "TO_RECEIVE");
   const operations = exchanges.map((exchange) => exchange.body.operationName);
   assert.deepEqual(operations, ["InvoiceList", "InvoiceEvents"], "the list was fetched once");
-  t.diagnostic(
-    `invoice-list ${JSON.stringify({ requestId, organizationId: ORGANIZATION_ID, invoiceId: emitted.id })}`,
-  );
-  reportEvent(t, { transport: "multipart", action: "emit", invoiceId: emitted.id, contractId: emitted.contractId });
+  const listed = { requestId, organizationId: ORGANIZATION_ID, invoiceId: emitted.id };
+  t.diagnostic(`invoice-list ${JSON.stringify(listed)}`);
+  reportEvent(t, "multipart", "emit", emitted);
 });

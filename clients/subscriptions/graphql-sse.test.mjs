@@ -62,9 +62,10 @@ test("graphql-sse (distinct connections) subscribes and gets only the invoice it
   assert.equal(stream.status, 200);
   assert.match(stream.contentType, /^text\/event-stream/);
   assert.deepEqual(stream.body.variables, { invoiceId: invoice.id });
-  reportEvent(t, { transport: "graphql-sse", action: "emit", invoiceId: invoice.id, contractId: invoice.contractId });
+  reportEvent(t, "graphql-sse", "emit", invoice);
   // No subscription of this suite asks for `other`: its event should cost no upstream read.
-  t.diagnostic(`unwanted-event ${JSON.stringify({ invoiceId: other.id, contractId: other.contractId })}`);
+  const unwanted = { invoiceId: other.id, contractId: other.contractId };
+  t.diagnostic(`unwanted-event ${JSON.stringify(unwanted)}`);
 });
 
 test("graphql-sse runs two subscriptions on two connections, each getting its own invoice", async (t) => {
@@ -93,6 +94,6 @@ test("graphql-sse runs two subscriptions on two connections, each getting its ow
     invoices.map((invoice) => invoice.id),
   );
   for (const invoice of invoices) {
-    reportEvent(t, { transport: "graphql-sse", action: "emit", invoiceId: invoice.id, contractId: invoice.contractId });
+    reportEvent(t, "graphql-sse", "emit", invoice);
   }
 });

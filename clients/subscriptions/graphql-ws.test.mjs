@@ -12,8 +12,7 @@ import {
   assertEmitted,
   config,
   deferred,
-  firstValue,
-  INVOICE_EVENTS,
+  firstEvent,
   productUi,
   recordingWebSocket,
   reportEvent,
@@ -29,14 +28,20 @@ const UPDATE_INVOICE = gql`
   }
 `;
 
-/** An Apollo client on a graphql-ws client whose socket the test can see and ping through. */
-function wsClient() {
-  const { WebSocket, sockets, subscribeSent } = recordingWebSocket();
+/**
+ * An Apollo client on a graphql-ws client whose socket the test can see and ping through;
+ * its credentials in `connection_init` or, `inUpgrade`, in the upgrade request's headers.
+ */
+function wsClient({ inUpgrade = false } = {}) {
+  const credentials = { Authorization: config.authorization };
+  const { WebSocket, sockets, subscribeSent } = recordingWebSocket(
+    inUpgrade ? { headers: credentials } : {},
+  );
   const pong = deferred();
   const wsClient = createClient({
     url: wsUrl,
     webSocketImpl: WebSocket,
-    connectionParams: { Authorization: config.authorization },
+    ...(inUpgrade ? {} : { connectionParams: credentials }),
     // A pong `received` from the gateway, not one this client sent in answer to its ping.
     on: { pong: (received) => received && pong.resolve() },
   });
@@ -56,12 +61,7 @@ test("GraphQLWsLink subscribes with connection_init's credentials and gets the e
   const { client, wsClient: ws, sockets, listening } = wsClient();
   t.after(() => ws.dispose());
 
-  const event = firstValue(
-    client.subscribe({
-      query: INVOICE_EVENTS,
-      variables: { contractId: invoice.contractId, invoiceId: invoice.id },
-    }),
-  );
+  const event = firstEvent(client, { contractId: invoice.contractId, invoiceId: invoice.id });
   const socket = await listening();
   await productUi(invoice.id, "emit");
   const { data, error } = await event;
@@ -80,7 +80,7 @@ test("GraphQLWsLink subscribes with connection_init's credentials and gets the e
     contractId: invoice.contractId,
     invoiceId: invoice.id,
   });
-  reportEvent(t, { transport: "graphql-ws", action: "emit", invoiceId: invoice.id, contractId: invoice.contractId });
+  reportEvent(t, "graphql-ws", "emit", invoice);
 });
 
 test("an invoice changed through the gateway arrives over the WebSocket as UPDATE, read after the change", async (t) => {
@@ -89,7 +89,7 @@ test("an invoice changed through the gateway arrives over the WebSocket as UPDAT
   t.after(() => ws.dispose());
   const description = `changed over graphql-ws ${Date.now()}`;
 
-  const event = firstValue(client.subscribe({ query: INVOICE_EVENTS, variables: { invoiceId: invoice.id } }));
+  const event = firstEvent(client, { invoiceId: invoice.id });
   await listening();
   const writer = newClient(httpLink(recordingFetch().fetch));
   const { data: changed } = await writer.mutate({
@@ -107,5 +107,21 @@ test("an invoice changed through the gateway arrives over the WebSocket as UPDAT
   );
   assert.equal(received.invoice.description, description, "the invoice as it is after the change");
   assert.equal(received.invoice.state, "TO_EMIT");
-  reportEvent(t, { transport: "graphql-ws", action: "update", invoiceId: invoice.id, contractId: invoice.contractId });
+  reportEvent(t, "graphql-ws", "update", invoice);
+});
+
+test("a Node client's credentials may instead go in the upgrade request's Authorization header", async (t) => {
+  const invoice = await createSeedInvoice();
+  const { client, wsClient: ws, listening } = wsClient({ inUpgrade: true });
+  t.after(() => ws.dispose());
+
+  const event = firstEvent(client, { invoiceId: invoice.id });
+  const socket = await listening();
+  await productUi(invoice.id, "emit");
+  const { data, error } = await event;
+
+  assert.equal(error, undefined);
+  assertEmitted(data.invoiceEvents, invoice);
+  assert.deepEqual(socket.sent[0], { type: "connection_init" }, "no credentials in the payload");
+  reportEvent(t, "graphql-ws", "emit", invoice);
 });

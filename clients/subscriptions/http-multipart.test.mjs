@@ -1,5 +1,7 @@
 // Apollo Client 4's plain HttpLink runs a subscription as a multipart HTTP request (Apollo's
-// subscription protocol, `subscriptionSpec=1.0`): no WebSocket, no extra link.
+// subscription protocol, `subscriptionSpec=1.0`): no WebSocket, no extra link. Apollo hands
+// a part over only once the boundary after it arrived; tests/clients sets the heartbeat past
+// this suite's timeout, so a part the gateway left open until the next heartbeat fails here.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
@@ -9,8 +11,7 @@ import { createSeedInvoice } from "../apollo/support.mjs";
 import {
   assertEmitted,
   config,
-  firstValue,
-  INVOICE_EVENTS,
+  firstEvent,
   listeningFetch,
   productUi,
   reportEvent,
@@ -25,9 +26,7 @@ test("HttpLink subscribes over multipart HTTP and gets the invoice emitted in th
     cache: new InMemoryCache(),
   });
 
-  const event = firstValue(
-    client.subscribe({ query: INVOICE_EVENTS, variables: { invoiceId: invoice.id } }),
-  );
+  const event = firstEvent(client, { invoiceId: invoice.id });
   const streamed = await listening;
   await productUi(invoice.id, "emit");
   const { data, error } = await event;
@@ -41,9 +40,5 @@ test("HttpLink subscribes over multipart HTTP and gets the invoice emitted in th
   assert.equal(streamed.status, 200);
   assert.match(streamed.contentType, /^multipart\/mixed;.*boundary="?graphql"?/);
   assert.equal(streamed.body.operationName, "InvoiceEvents");
-  reportEvent(t, { transport: "multipart", action: "emit", ...pick(invoice) });
+  reportEvent(t, "multipart", "emit", invoice);
 });
-
-function pick(invoice) {
-  return { invoiceId: invoice.id, contractId: invoice.contractId };
-}

@@ -85,16 +85,18 @@ export function listeningFetch() {
  * A WebSocket (the `ws` package: Node 20 has none of its own) that keeps the frames it sent
  * and tells when the first `subscribe` went out, so the test can send its own `ping` after it:
  * the gateway answers that ping only once every subscription started before it listens.
+ * `headers` are sent with the upgrade request (Node can, a browser cannot).
  */
-export function recordingWebSocket() {
+export function recordingWebSocket({ headers } = {}) {
   const sockets = [];
   let subscribed;
   const subscribeSent = new Promise((resolve) => {
     subscribed = resolve;
   });
   class RecordingWebSocket extends WebSocket {
-    constructor(...args) {
-      super(...args);
+    // graphql-ws passes the URL and its subprotocol; `headers` go on the upgrade request.
+    constructor(url, protocols) {
+      super(url, protocols, headers ? { headers } : undefined);
       this.sent = [];
       sockets.push(this);
     }
@@ -131,8 +133,18 @@ export function firstValue(observable) {
   return promise.finally(() => subscription.unsubscribe());
 }
 
-/** What the upstream recorder should show for this event (tests/clients reads it). */
-export function reportEvent(t, fields) {
+/** The first `invoiceEvents` result an Apollo client gets for these variables. */
+export function firstEvent(client, variables) {
+  return firstValue(client.subscribe({ query: INVOICE_EVENTS, variables }));
+}
+
+/**
+ * Tells tests/clients that `invoice` got an event over `transport` after `action` changed it,
+ * so that it checks what the upstream received: the invoice read after the change, with the
+ * subscriber's credentials.
+ */
+export function reportEvent(t, transport, action, invoice) {
+  const fields = { transport, action, invoiceId: invoice.id, contractId: invoice.contractId };
   t.diagnostic(`subscription-event ${JSON.stringify(fields)}`);
 }
 

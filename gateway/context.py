@@ -61,7 +61,11 @@ class FeedSubscription(Protocol):
 class EventFeed(Protocol):
     """Where subscriptions take events from: the process's event bus."""
 
-    def subscribe(self) -> FeedSubscription: ...
+    def subscribe(
+        self, *, contract_id: str | None = None, invoice_id: str | None = None
+    ) -> FeedSubscription:
+        """Events from now on; only the contract's or the invoice's if given."""
+        ...
 
 
 @dataclass(frozen=True)

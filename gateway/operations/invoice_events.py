@@ -69,15 +69,15 @@ class InvoiceEventSubscriptions:
         wanted_invoice = _wanted(invoice_id, "invoiceId")
         credentials = credentials_key(context.authorization)
         with events.limits.hold(credentials):
-            subscription = events.feed.subscribe()
+            subscription = events.feed.subscribe(
+                contract_id=None if wanted_contract is None else str(wanted_contract),
+                invoice_id=None if wanted_invoice is None else str(wanted_invoice),
+            )
             try:
                 if context.on_listening is not None:
                     context.on_listening()
-                async for received in subscription:
-                    if received.contract_id is None or not (
-                        _matches(wanted_contract, received.contract_id)
-                        and _matches(wanted_invoice, received.invoice_id)
-                    ):
+                async for received in subscription:  # only the events the arguments ask for
+                    if received.contract_id is None:
                         continue
                     outcome = await _checked(info, events, credentials, received)
                     if isinstance(outcome, GatewayError):
@@ -136,12 +136,3 @@ def _wanted(value: strawberry.ID | None, argument: str) -> int | None:
         return integer_id(value)
     except ValueError:
         raise InvalidArgument(f"{argument}: must be a numeric id.") from None
-
-
-def _matches(wanted: int | None, received: str) -> bool:
-    if wanted is None:
-        return True
-    try:
-        return integer_id(received) == wanted
-    except ValueError:
-        return False

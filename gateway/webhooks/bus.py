@@ -7,8 +7,11 @@ its own process through Redis too, so each subscriber gets it once. Pub/sub keep
 a process whose listener is reconnecting misses what is published meanwhile, which suits
 live subscriptions (a client reads the invoice fresh when it resubscribes).
 
-A subscriber has a bounded queue: one that falls `max_pending` events behind is dropped (its
-iterator ends, with `overflowed` set) rather than buffered without bound.
+A subscriber may ask only for one contract's or one invoice's events: the fan-out finds the
+subscribers an event is for by those keys (four lookups), so an event costs in proportion to
+the subscribers it concerns, not to all of them. Each subscriber has a bounded queue of its
+own events: one that falls `max_pending` of them behind is dropped (its iterator ends, with
+`overflowed` set) rather than buffered without bound.
 """
 
 from __future__ import annotations
@@ -93,8 +96,11 @@ class EventBus(Protocol):
         """Return once the event is on the bus; `EventBusUnavailable` when it is not."""
         ...
 
-    def subscribe(self) -> Subscription:
-        """Every event published from now on (subscribed at the call, not at the first read)."""
+    def subscribe(
+        self, *, contract_id: str | None = None, invoice_id: str | None = None
+    ) -> Subscription:
+        """Every event published from now on (subscribed at the call, not at the first read),
+        only the contract's or the invoice's if given."""
         ...
 
     async def close(self) -> None: ...
@@ -106,8 +112,9 @@ _END = object()
 class Subscription(AsyncIterator[ReceivedEvent]):
     """One subscriber's events; `aclose()` (or the bus closing) ends it."""
 
-    def __init__(self, bus: MemoryEventBus, max_pending: int) -> None:
+    def __init__(self, bus: MemoryEventBus, max_pending: int, key: Key) -> None:
         self._bus = bus
+        self.key = key
         self._queue: asyncio.Queue[object] = asyncio.Queue(max_pending)
         self._ended = False
         self.overflowed = False
@@ -143,15 +150,25 @@ class Subscription(AsyncIterator[ReceivedEvent]):
         self._end()
 
 
+# What a subscriber asked for: (contract id, invoice id), either None for any.
+Key = tuple[str | None, str | None]
+
+
+def canonical_id(value: str) -> str:
+    """An id as the index keeps it: `"007"` and `"7"` name the same upstream object."""
+    return str(int(value)) if value.isascii() and value.isdigit() else value
+
+
 class MemoryEventBus:
     """Fan-out to this process's subscribers."""
 
     def __init__(self, *, max_pending: int = MAX_PENDING) -> None:
-        self._subscriptions: set[Subscription] = set()
+        self._subscriptions: dict[Key, set[Subscription]] = {}
+        self._count = 0
         self._max_pending = max_pending
 
     def __len__(self) -> int:
-        return len(self._subscriptions)
+        return self._count
 
     async def open(self) -> None:
         return None
@@ -161,22 +178,43 @@ class MemoryEventBus:
 
     def fan_out(self, event: ReceivedEvent) -> None:
         event = replace(event, arrived=time.monotonic())
-        for subscription in list(self._subscriptions):
-            if not subscription._offer(event):
-                logger.warning("a subscriber fell behind the event bus and was dropped")
-                self._drop(subscription)
+        invoice = canonical_id(event.invoice_id)
+        contract = None if event.contract_id is None else canonical_id(event.contract_id)
+        keys: list[Key] = [(None, None), (None, invoice)]
+        if contract is not None:
+            keys += [(contract, None), (contract, invoice)]
+        for key in keys:
+            for subscription in list(self._subscriptions.get(key, ())):
+                if not subscription._offer(event):
+                    # The subscriber's own reading is slow: its client's doing, not ours.
+                    logger.info("a subscriber fell behind its events and was dropped")
+                    self._drop(subscription)
 
-    def subscribe(self) -> Subscription:
-        subscription = Subscription(self, self._max_pending)
-        self._subscriptions.add(subscription)
+    def subscribe(
+        self, *, contract_id: str | None = None, invoice_id: str | None = None
+    ) -> Subscription:
+        key = (
+            None if contract_id is None else canonical_id(contract_id),
+            None if invoice_id is None else canonical_id(invoice_id),
+        )
+        subscription = Subscription(self, self._max_pending, key)
+        self._subscriptions.setdefault(key, set()).add(subscription)
+        self._count += 1
         return subscription
 
     def _drop(self, subscription: Subscription) -> None:
-        self._subscriptions.discard(subscription)
+        held = self._subscriptions.get(subscription.key)
+        if held is None or subscription not in held:
+            return
+        held.discard(subscription)
+        self._count -= 1
+        if not held:
+            del self._subscriptions[subscription.key]
 
     async def close(self) -> None:
-        for subscription in list(self._subscriptions):
-            await subscription.aclose()
+        for held in list(self._subscriptions.values()):
+            for subscription in list(held):
+                await subscription.aclose()
 
 
 class RedisEventBus:
@@ -201,8 +239,10 @@ class RedisEventBus:
         with reaching_redis():
             await self._publisher.publish(CHANNEL, event.encode())
 
-    def subscribe(self) -> Subscription:
-        return self._local.subscribe()
+    def subscribe(
+        self, *, contract_id: str | None = None, invoice_id: str | None = None
+    ) -> Subscription:
+        return self._local.subscribe(contract_id=contract_id, invoice_id=invoice_id)
 
     async def _listen(self) -> None:
         while True:

@@ -19,7 +19,7 @@ import upstream_sandbox
 from gateway.app import create_app, webhook_url
 from gateway.errors import EventBusUnavailable, InvalidDelivery, SettingsError
 from gateway.settings import Settings, load_settings
-from gateway.webhooks.bus import ReceivedEvent, MemoryEventBus, RedisEventBus
+from gateway.webhooks.bus import MemoryEventBus, ReceivedEvent, RedisEventBus
 from gateway.webhooks.dedup import (
     PREFIX,
     Claim,
@@ -463,3 +463,36 @@ def test_the_embedded_sandbox_is_given_the_secret_and_url_when_it_takes_them(
     with TestClient(create_app(settings)):
         pass
     assert given[-1] == {}
+
+
+def on(invoice: str, contract: str | None) -> ReceivedEvent:
+    return ReceivedEvent(
+        id=f"id:{invoice}:{contract}",
+        received_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+        delivery=InvoiceDelivery(
+            event="emit", object_id=invoice, contract_token="t", contract_id=contract
+        ),
+    )
+
+
+async def test_memory_bus_offers_an_event_only_to_the_subscribers_it_concerns() -> None:
+    bus = MemoryEventBus(max_pending=1)
+    everything = bus.subscribe()
+    contract = bus.subscribe(contract_id="3")
+    invoice = bus.subscribe(invoice_id="007")  # the same invoice as "7"
+    both = bus.subscribe(contract_id="3", invoice_id="7")
+    elsewhere = bus.subscribe(invoice_id="8")
+    await bus.publish(on("7", "3"))
+    for subscription in (everything, contract, invoice, both):
+        assert (await anext(subscription)).id == "id:7:3"
+    await bus.publish(on("7", None))  # an older delivery: no contract to match
+    assert (await anext(everything)).id == "id:7:None"
+    assert (await anext(invoice)).id == "id:7:None"
+    # Not offered to the others: with room for one event, they would have overflowed.
+    for _ in range(5):
+        await bus.publish(on("9", "4"))
+        await anext(everything)
+    assert [s.overflowed for s in (contract, invoice, both, elsewhere)] == [False] * 4
+    assert len(bus) == 5
+    await elsewhere.aclose()
+    assert len(bus) == 4

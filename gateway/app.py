@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import upstream_sandbox
@@ -193,6 +194,12 @@ def create_app(
         transport = upstream_transport
         try:
             transport = transport or _transport(settings, secret)
+            # The embedded sandbox's product-UI actions are offered at the gateway's /sandbox.
+            app.state.sandbox = (
+                transport.app
+                if upstream_transport is None and isinstance(transport, httpx.ASGITransport)
+                else None
+            )
             await events.open()
             async with _http_client(settings, transport) as http:
                 state: State = {
@@ -357,6 +364,10 @@ def create_app(
             )
         )
         routes.append(Route("/webhooks", webhooks.handle, methods=["POST"]))
+    if settings.embedded:
+        routes.append(
+            Route("/sandbox/invoices/{id:int}/{action}", EmbeddedProductUI(), methods=["POST"])
+        )
     if settings.graphiql:  # with the playground off, its files are not served either
         routes.append(
             Mount(PLAYGROUND_ASSETS, StaticFiles(directory=ASSETS_DIR), name="playground")
@@ -369,6 +380,19 @@ def create_app(
     # What the embedded sandbox signs with, for whoever must sign as it does (tests).
     app.state.webhook_secret = secret
     return app
+
+
+class EmbeddedProductUI:
+    """The embedded sandbox's simulated product UI (`POST /sandbox/invoices/{id}/{action}`),
+    reached through the gateway, since that sandbox listens on no port of its own."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        sandbox = getattr(scope["app"].state, "sandbox", None)
+        if sandbox is None:  # the upstream was replaced (tests): there is no sandbox to ask
+            await JSONResponse({"error": "not found"}, status_code=404)(scope, receive, send)
+            return
+        # The sandbox's own route, path and all; it answers 404 and 422 as it does alone.
+        await sandbox(scope, receive, send)
 
 
 def _playground() -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket
+import socket as sockets
 import subprocess
 import sys
 import time
@@ -23,12 +23,13 @@ import redis
 from examples.seed import UPDATE_INVOICE
 from gateway.webhooks.bus import CHANNEL
 from tests.support.processes import ROOT, RunningProcess, clean_env
+from tests.support.subscription_clients import socket as graphql_ws
 
 WAIT = 15.0
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
+    with sockets.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
@@ -94,3 +95,24 @@ def test_the_sandboxs_own_signed_webhook_reaches_the_gateways_bus(redis_url: str
                 "3",
             )
             assert "webhook delivery refused" not in gateway.stderr()
+
+
+async def test_the_readmes_demo_a_subscriber_watches_the_product_ui_emit_an_invoice() -> None:
+    """`python -m gateway`, a graphql-ws subscriber (as GraphiQL subscribes) on invoice 3, and
+    the sandbox's product UI reached through the gateway: emit, then confirm receipt."""
+    with gateway_on(free_port(), clean_env()) as gateway:
+        async with graphql_ws(gateway.url, authorization="Token token=sandbox") as client:
+            await client.subscribe("demo", {"invoice": "3"})
+            await client.listening()
+            async with httpx.AsyncClient(base_url=gateway.url, timeout=WAIT) as http:
+                emitted = await http.post(
+                    "/sandbox/invoices/3/emit", headers={"Authorization": "Token token=sandbox"}
+                )
+                assert emitted.status_code == 200, emitted.text
+                assert emitted.json()["invoice"]["state"] == "to_receive"
+                event = (await client.receive())["payload"]["data"]["invoiceEvents"]
+                assert (event["event"], event["invoiceId"]) == ("EMIT", "3")
+                assert event["invoice"]["state"] in ("TO_RECEIVE", "RECEIVED")
+                refused = await http.post("/sandbox/invoices/3/emit")  # already emitted
+                assert refused.status_code in (401, 422)
+        assert "Traceback" not in gateway.stderr()

@@ -3,9 +3,12 @@
 // prefilled operation with GraphiQL's run button, waits for the answer, saves a screenshot,
 // opens the explorer plugin, and prints a JSON report (the answer shown, every request,
 // browser errors) on the last line; exits 1 if it could not get that far (the report then
-// says where it stopped).
+// says where it stopped). With a webhook secret, it then subscribes to invoice 3's events in
+// GraphiQL (over graphql-ws, the Authorization from the Headers tab) and posts signed
+// deliveries until one shows in the result pane.
 //
-//   node playground-check.mjs <page url> <screenshot.png>
+//   node playground-check.mjs <page url> <screenshot.png> [<webhook secret>]
+import { createHmac, randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -45,9 +48,55 @@ async function saveScreenshot(page, path, report) {
   report.screenshot = path;
 }
 
-async function run(pageUrl, screenshot) {
+const SUBSCRIPTION = "subscription Watch { invoiceEvents(invoiceId: 3) { event invoice { id state } } }";
+const DELIVERY_EVERY_MS = 250;
+
+/** Post the product's signed `emit` of invoice 3 to the gateway's /webhooks. */
+async function deliver(pageUrl, secret) {
+  const body = JSON.stringify({
+    event: "emit", object_type: "Invoice", object_id: "3", contract_token: "t", contract_id: "3",
+  });
+  const requestId = randomUUID();
+  const signature = createHmac("sha1", secret).update(requestId + body).digest("hex");
+  const answer = await fetch(new URL("/webhooks", pageUrl), {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Request-Id": requestId, "X-Signature": signature },
+    body,
+  });
+  return answer.status;
+}
+
+async function subscribe(page, pageUrl, secret, report) {
+  const sockets = [];
+  page.on("websocket", (socket) => {
+    sockets.push(socket.url());
+    socket.on("framesent", ({ payload }) => report.framesSent.push(String(payload).slice(0, 300)));
+  });
+  await page.locator(".graphiql-query-editor .CodeMirror").first()
+    .evaluate((element, text) => element.CodeMirror.setValue(text), SUBSCRIPTION);
+  await page.getByRole("button", { name: "Headers" }).click();
+  await page.locator(".graphiql-editor-tool .CodeMirror:visible").first()
+    .evaluate((element) => element.CodeMirror.setValue('{"Authorization": "Token token=sandbox"}'));
+  await page.locator(".graphiql-execute-button").click();
+  // GraphiQL gives no sign that the server listens: deliveries are posted until one shows.
+  const shown = () => page.locator(".result-window .CodeMirror").first()
+    .evaluate((element) => element.CodeMirror.getValue());
+  const deadline = Date.now() + TIMEOUT_MS;
+  report.deliveries = [];
+  while (!(await shown()).includes('"EMIT"')) {
+    if (Date.now() > deadline) throw new Error("no event shown in GraphiQL");
+    report.deliveries.push(await deliver(pageUrl, secret));
+    await page.waitForTimeout(DELIVERY_EVERY_MS);
+  }
+  report.sockets = sockets;
+  report.eventShown = await shown();
+}
+
+async function run(pageUrl, screenshot, secret) {
   const profile = mkdtempSync(join(tmpdir(), "playground-chromium-"));
-  const report = { requests: [], blocked: [], failed: [], consoleErrors: [], pageErrors: [] };
+  const report = {
+    requests: [], blocked: [], failed: [], consoleErrors: [], pageErrors: [], framesSent: [],
+  };
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -100,6 +149,7 @@ async function run(pageUrl, screenshot) {
     const explorer = page.locator(".graphiql-plugin");
     await explorer.getByText("createInvoice", { exact: true }).waitFor();
     report.explorerShown = (await explorer.innerText()).slice(0, 2000);
+    if (secret) await subscribe(page, pageUrl, secret, report);
     return report;
   } catch (error) {
     // Keep what was seen so far, and what the page looked like, for the failure message.
@@ -116,12 +166,12 @@ async function run(pageUrl, screenshot) {
   }
 }
 
-async function main([pageUrl, screenshot]) {
+async function main([pageUrl, screenshot, secret]) {
   if (!pageUrl || !screenshot) {
     console.error("usage: node playground-check.mjs <page url> <screenshot.png>");
     return 2;
   }
-  const report = await run(pageUrl, screenshot);
+  const report = await run(pageUrl, screenshot, secret);
   console.log(JSON.stringify(report));
   return report.error ? 1 : 0;
 }

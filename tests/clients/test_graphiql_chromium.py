@@ -16,13 +16,16 @@ from tests.clients.support import ARTIFACTS, run
 from tests.support.servers import serve
 
 CHROMIUM = Path("/usr/bin/chromium")
+WEBHOOK_SECRET = "playground-webhook-secret"
 SCREENSHOT = ARTIFACTS / "graphiql-create-invoice.png"
 
 
 @pytest.fixture(scope="module")
 def sandboxed_gateway() -> Iterator[str]:
     # As `python -m gateway` runs with no configuration: the embedded sandbox, GraphiQL on.
-    with serve(create_app(Settings(upstream_url=None, graphiql=True))) as url:
+    # A secret of its own, so that the check can sign deliveries for GraphiQL's subscription.
+    settings = Settings(upstream_url=None, graphiql=True, webhook_secret=WEBHOOK_SECRET)
+    with serve(create_app(settings)) as url:
         yield url
 
 
@@ -30,7 +33,15 @@ def test_graphiql_runs_the_example_offline(sandboxed_gateway: str) -> None:
     assert CHROMIUM.is_file(), "Debian's chromium is not installed (scripts/test installs it)"
     SCREENSHOT.unlink(missing_ok=True)
 
-    result = run(["node", "playground-check.mjs", f"{sandboxed_gateway}/graphql", str(SCREENSHOT)])
+    result = run(
+        [
+            "node",
+            "playground-check.mjs",
+            f"{sandboxed_gateway}/graphql",
+            str(SCREENSHOT),
+            WEBHOOK_SECRET,
+        ]
+    )
 
     assert result.returncode == 0, result.report()
     report = json.loads(result.output.strip().splitlines()[-1])
@@ -56,3 +67,16 @@ def test_graphiql_runs_the_example_offline(sandboxed_gateway: str) -> None:
     assert SCREENSHOT.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     explorer = report["explorerShown"].split()
     assert {"Explorer", "createInvoice", "approveInvoice"} <= set(explorer), explorer
+
+    # GraphiQL subscribed over graphql-ws on /graphql, with the Headers tab's Authorization in
+    # `connection_init`, and showed the delivery's event with the invoice read for it.
+    ws_url = sandboxed_gateway.replace("http://", "ws://") + "/graphql"
+    assert ws_url in report["sockets"], report
+    init = [json.loads(frame) for frame in report["framesSent"] if "connection_init" in frame]
+    assert init == [
+        {"type": "connection_init", "payload": {"Authorization": "Token token=sandbox"}}
+    ], report["framesSent"]
+    assert set(report["deliveries"]) == {200}, report["deliveries"]
+    event = json.loads(report["eventShown"])["data"]["invoiceEvents"]
+    assert event["event"] == "EMIT"
+    assert event["invoice"]["id"] == "3"

@@ -83,13 +83,17 @@ access_logger = logging.getLogger("gateway.access")
 class RequestIdMiddleware:
     """Gives every HTTP request an id, echoes it in the response's `X-Request-Id`, and writes
     one access line per request: status, duration, and how many upstream calls it made and
-    how long they took (each call's own line is at DEBUG)."""
+    how long they took (each call's own line is at DEBUG).
+
+    A WebSocket is one request: its id (the upgrade's `X-Request-Id`, or a new one) is echoed
+    on the handshake, goes upstream with every call its operations make, and its access line
+    is written when it closes (status 101, or 403 if it was refused)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         incoming = Headers(scope=scope).get(REQUEST_ID_HEADER)
@@ -105,6 +109,13 @@ class RequestIdMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id.get() or ""
+            elif message["type"] == "websocket.accept":
+                status = 101
+                headers = list(message.get("headers") or [])
+                headers.append((REQUEST_ID_HEADER.encode(), (request_id.get() or "").encode()))
+                message = {**message, "headers": headers}
+            elif message["type"] == "websocket.close" and not status:
+                status = 403  # closed before the handshake: uvicorn answers 403
             await send(message)
 
         try:
@@ -115,7 +126,7 @@ class RequestIdMiddleware:
                 access_logger.info(
                     "request",
                     extra={
-                        "method": scope["method"],
+                        "method": scope.get("method", "WEBSOCKET"),
                         "path": scope["path"],
                         "status": status,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 1),

@@ -493,3 +493,17 @@ async def test_idle_streams_carry_heartbeats(upstream: tuple[str, Recorder]) -> 
                         if heartbeat in received:
                             break
                     assert heartbeat in received
+
+
+async def test_a_websockets_request_id_goes_upstream_with_its_operations_reads(
+    gateway_url: str, recorder: Recorder
+) -> None:
+    async with socket(gateway_url, additional_headers={"X-Request-Id": "ws-request-1"}) as client:
+        assert client.connection.response is not None
+        assert client.connection.response.headers["X-Request-Id"] == "ws-request-1"
+        await client.subscribe("traced", {"invoice": "3"})
+        await client.listening()
+        await deliver(gateway_url)
+        assert (await client.receive())["type"] == "next"
+    reads = [r for r in recorder.requests if (r.method, r.path) == ("GET", INVOICE_READ)]
+    assert [r.headers.get("x-request-id") for r in reads] == ["ws-request-1"]

@@ -28,6 +28,7 @@ from gateway.http.endpoint import EndpointOptions, GraphQLEndpoint
 from gateway.http.graphql_ws import GraphQLWebSocket, WebSocketOptions
 from gateway.http.headers import HeaderLimitsMiddleware
 from gateway.http.rate_limit import RateLimited, rate_limiter_for
+from gateway.http.shutdown import Shutdown, drain_on_sigterm
 from gateway.idempotency import IdempotencyStore
 from gateway.idempotency.memory import MemoryIdempotencyStore
 from gateway.idempotency.redis import RedisIdempotencyStore
@@ -74,6 +75,7 @@ class State(TypedDict):
     events: EventBus
     seen_deliveries: SeenDeliveries
     subscriptions: Events
+    shutdown: Shutdown
 
 
 def _idempotency_store(settings: Settings) -> IdempotencyStore:
@@ -184,6 +186,7 @@ def create_app(
         raise SettingsError(f"invalid configuration: GATEWAY_TRUSTED_DOCUMENTS={error}") from None
     rate_limiter = rate_limiter_for(settings)
     secret = webhook_secret(settings)
+    shutdown = Shutdown()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
@@ -223,6 +226,7 @@ def create_app(
                     ),
                     "events": events,
                     "seen_deliveries": seen,
+                    "shutdown": shutdown,
                     "subscriptions": Events(
                         feed=events,
                         reads=SharedReads(),
@@ -232,7 +236,10 @@ def create_app(
                         ),
                     ),
                 }
-                with fastpath.frozen_startup_objects(schema.compiled):
+                with (
+                    fastpath.frozen_startup_objects(schema.compiled),
+                    drain_on_sigterm(shutdown, delay=settings.shutdown_delay_seconds),
+                ):
                     yield state
         finally:
             if upstream_transport is None and transport is not None:
@@ -247,6 +254,9 @@ def create_app(
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> JSONResponse:
+        if shutdown.draining:
+            # First thing on SIGTERM, so the load balancer sends nothing new here.
+            return JSONResponse({"status": "draining"}, status_code=503)
         upstream: UpstreamClient = request.state.upstream
         writes: IdempotentWrites = request.state.writes
         try:
@@ -379,6 +389,7 @@ def create_app(
     )
     # What the embedded sandbox signs with, for whoever must sign as it does (tests).
     app.state.webhook_secret = secret
+    app.state.shutdown = shutdown
     return app
 
 

@@ -165,6 +165,19 @@ class Settings(BaseSettings):
         le=300,
         description="Seconds a WebSocket may take to send graphql-ws's `connection_init`.",
     )
+    shutdown_delay_seconds: float = Field(
+        5.0,
+        ge=0,
+        le=300,
+        description="Seconds between SIGTERM and stopping, during which /readyz answers 503 "
+        "and everything is still served, so that a load balancer takes the process out first.",
+    )
+    shutdown_grace_seconds: float = Field(
+        30.0,
+        ge=0,
+        le=3600,
+        description="Seconds requests in flight may take to finish once the process stops.",
+    )
     graphiql: bool = Field(True, description="Serve the GraphiQL playground at /graphql.")
     introspection: bool = Field(True, description="Answer introspection queries.")
     field_suggestions: bool = Field(

@@ -348,7 +348,11 @@ class GraphQLEndpoint:
                 status = 400
             return _json_response(first.body, status, media_type)
         stream = event_stream if streamed == SSE else multipart_stream
-        return stream(run, heartbeat=self._options.heartbeat)  # type: ignore[return-value]
+        return stream(  # type: ignore[return-value]
+            run,
+            heartbeat=self._options.heartbeat,
+            shutdown=getattr(request.state, "shutdown", None),
+        )
 
 
 def _streamed(accept: str | None) -> str | None:

@@ -35,6 +35,7 @@ from starlette.websockets import WebSocket
 from gateway.errors import MalformedRequest, TooManySubscriptions
 from gateway.http.request import decode_json, operation_from
 from gateway.http.results import Result
+from gateway.http.shutdown import Shutdown
 
 if TYPE_CHECKING:
     from gateway.http.endpoint import GraphQLEndpoint
@@ -54,6 +55,7 @@ INIT_TIMEOUT = 4408
 DUPLICATE_ID = 4409
 TOO_MANY_INITS = 4429
 TRY_AGAIN_LATER = 1013
+GOING_AWAY = 1001
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,6 +122,9 @@ class _Connection:
             asyncio.ensure_future(self._write()),
             asyncio.ensure_future(self._keep_time()),
         ]
+        shutdown: Shutdown | None = getattr(self._websocket.state, "shutdown", None)
+        if shutdown is not None:
+            workers.append(asyncio.ensure_future(self._until_stopped(shutdown)))
         try:
             ending = await self._ended
         finally:
@@ -132,6 +137,11 @@ class _Connection:
             code, reason = ending
             with contextlib.suppress(Exception):  # the client may be gone already
                 await self._websocket.close(code, reason)
+
+    async def _until_stopped(self, shutdown: Shutdown) -> None:
+        await shutdown.stopped()
+        # graphql-ws clients reconnect after a 1001, to a process still running.
+        self._end(GOING_AWAY, "The gateway is restarting")
 
     def _end(self, code: int | None = None, reason: str = "") -> None:
         if not self._ended.done():

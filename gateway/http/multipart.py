@@ -12,6 +12,7 @@ from __future__ import annotations
 import orjson
 
 from gateway.http.results import Result
+from gateway.http.shutdown import Shutdown
 from gateway.http.stream_response import StreamResponse
 from gateway.http.streams import Run
 
@@ -53,7 +54,7 @@ def _part(result: Result | None) -> bytes:
     return PART_HEAD + body + DELIMITER
 
 
-def multipart_stream(run: Run, *, heartbeat: float) -> StreamResponse:
+def multipart_stream(run: Run, *, heartbeat: float, shutdown: Shutdown | None) -> StreamResponse:
     return StreamResponse(
         run,
         media_type=f'multipart/mixed; boundary="{BOUNDARY.decode()}"; subscriptionSpec="1.0"',
@@ -61,4 +62,5 @@ def multipart_stream(run: Run, *, heartbeat: float) -> StreamResponse:
         heartbeat=heartbeat,
         opening=DELIMITER,
         closing=END,
+        shutdown=shutdown,
     )

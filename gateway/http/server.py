@@ -312,7 +312,12 @@ def server_options(settings: Settings) -> dict[str, Any]:
     # uvicorn believes X-Forwarded-For from 127.0.0.1 by default, so any local process could
     # name itself any client. The app applies GATEWAY_TRUSTED_PROXIES itself instead.
     # A WebSocket message is a GraphQL request too: bounded as a request body is.
-    common: dict[str, Any] = {"proxy_headers": False, "ws_max_size": settings.max_request_bytes}
+    common: dict[str, Any] = {
+        "proxy_headers": False,
+        "ws_max_size": settings.max_request_bytes,
+        # What requests in flight get once the process stops (gateway.http.shutdown).
+        "timeout_graceful_shutdown": settings.shutdown_grace_seconds,
+    }
     problem = internals_problem(HttpToolsProtocol)
     if problem is None:
         limits = ConnectionLimits(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import orjson
 
 from gateway.http.results import Result
+from gateway.http.shutdown import Shutdown
 from gateway.http.stream_response import StreamResponse
 from gateway.http.streams import Run
 
@@ -31,11 +32,12 @@ def _event(result: Result | None) -> bytes:
     return b"event: next\ndata: " + orjson.dumps(result.body) + b"\n\n"
 
 
-def event_stream(run: Run, *, heartbeat: float) -> StreamResponse:
+def event_stream(run: Run, *, heartbeat: float, shutdown: Shutdown | None) -> StreamResponse:
     return StreamResponse(
         run,
         media_type=f"{MEDIA_TYPE}; charset=utf-8",
         encode=_event,
         heartbeat=heartbeat,
         closing=COMPLETE,
+        shutdown=shutdown,
     )

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from starlette.types import Receive, Scope, Send
 
 from gateway.http.results import Result
+from gateway.http.shutdown import Shutdown
 from gateway.http.streams import Run
 
 # What each transport makes of a result (or of `None`: a heartbeat).
@@ -33,8 +34,10 @@ class StreamResponse:
         opening: bytes = b"",
         closing: bytes = b"",
         headers: Mapping[str, str] | None = None,
+        shutdown: Shutdown | None = None,
     ) -> None:
         self._run = run
+        self._shutdown = shutdown
         self._media_type = media_type
         self._encode = encode
         self._heartbeat = heartbeat
@@ -57,13 +60,24 @@ class StreamResponse:
             await send({"type": "http.response.start", "status": 200, "headers": headers})
             writer = asyncio.ensure_future(self._write(send))
             gone = asyncio.ensure_future(_disconnect(receive))
+            tasks: list[asyncio.Future[None]] = [writer, gone]
+            if self._shutdown is not None:
+                tasks.append(asyncio.ensure_future(self._shutdown.stopped()))
+            stopped = tasks[2:]
             try:
-                await asyncio.wait({writer, gone}, return_when=asyncio.FIRST_COMPLETED)
+                finished, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             finally:
-                for task in (writer, gone):
+                for task in tasks:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError, OSError):
                         await task
+            if finished and finished <= set(stopped):
+                # The process stops: the stream ends as the protocol ends it, so the client
+                # resubscribes (elsewhere) rather than seeing a broken connection.
+                with contextlib.suppress(OSError):
+                    await send(
+                        {"type": "http.response.body", "body": self._closing, "more_body": False}
+                    )
         finally:
             await self._run.aclose()
 

@@ -103,6 +103,7 @@ def test_unexpected_internals_fall_back_to_plain_uvicorn_with_one_warning(
     assert options == {
         "proxy_headers": False,
         "ws_max_size": SETTINGS.max_request_bytes,
+        "timeout_graceful_shutdown": SETTINGS.shutdown_grace_seconds,
         "http": "h11",  # the protocol that bounds the head by itself
         "timeout_keep_alive": 7.0,
         "limit_concurrency": 51,

@@ -27,21 +27,24 @@ from gateway.errors import IdempotencyStoreUnavailable, ManifestError, SettingsE
 from gateway.http.endpoint import EndpointOptions, GraphQLEndpoint
 from gateway.http.graphql_ws import GraphQLWebSocket, WebSocketOptions
 from gateway.http.headers import HeaderLimitsMiddleware
+from gateway.http.metrics_endpoint import MetricsEndpoint, serve_metrics
 from gateway.http.rate_limit import RateLimited, rate_limiter_for
 from gateway.http.shutdown import Shutdown, drain_on_sigterm
+from gateway.http.tracing import TracingMiddleware
 from gateway.idempotency import IdempotencyStore
 from gateway.idempotency.memory import MemoryIdempotencyStore
 from gateway.idempotency.redis import RedisIdempotencyStore
 from gateway.idempotency.writes import IdempotentWrites
 from gateway.input_limits import InputLimits
 from gateway.logs import RequestIdMiddleware
+from gateway.observability import metrics, tracing
 from gateway.operations.subscription_limits import SubscriptionLimits
 from gateway.persisted_queries import MemoryPersistedQueryStore
 from gateway.playground import ASSETS_DIR, render_html
 from gateway.rest.shared_reads import SharedReads
 from gateway.schema import build_schema
 from gateway.settings import Settings, load_settings
-from gateway.upstream.breaker import CircuitBreaker
+from gateway.upstream.breaker import CircuitBreaker, CircuitState
 from gateway.upstream.client import UpstreamClient
 from gateway.upstream.transport import AiohttpTransport
 from gateway.webhooks.bus import EventBus, MemoryEventBus, RedisEventBus
@@ -187,6 +190,11 @@ def create_app(
     rate_limiter = rate_limiter_for(settings)
     secret = webhook_secret(settings)
     shutdown = Shutdown()
+    if settings.tracing and not tracing.active():
+        tracing.configure(service_name=settings.otel_service_name)
+    metrics_token = (
+        None if settings.metrics_token is None else settings.metrics_token.get_secret_value()
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
@@ -195,6 +203,11 @@ def create_app(
         events = app.state.events = _event_bus(settings)
         seen = _seen_deliveries(settings)
         transport = upstream_transport
+        stop_metrics = (
+            None
+            if settings.metrics_port is None
+            else serve_metrics(settings.host, settings.metrics_port, metrics_token)
+        )
         try:
             transport = transport or _transport(settings, secret)
             # The embedded sandbox's product-UI actions are offered at the gateway's /sandbox.
@@ -205,19 +218,25 @@ def create_app(
             )
             await events.open()
             async with _http_client(settings, transport) as http:
-                state: State = {
-                    "upstream": UpstreamClient(
-                        http,
-                        transport=transport,
-                        deadline=settings.request_timeout,
-                        connect_retries=settings.connect_retries,
-                        breaker=CircuitBreaker(
-                            failure_threshold=settings.breaker_failures,
-                            reset_after=settings.breaker_reset_seconds,
-                        ),
-                        max_concurrent=settings.max_connections,
-                        queue_timeout=settings.pool_timeout,
+                upstream = UpstreamClient(
+                    http,
+                    transport=transport,
+                    deadline=settings.request_timeout,
+                    connect_retries=settings.connect_retries,
+                    breaker=CircuitBreaker(
+                        failure_threshold=settings.breaker_failures,
+                        reset_after=settings.breaker_reset_seconds,
                     ),
+                    max_concurrent=settings.max_connections,
+                    queue_timeout=settings.pool_timeout,
+                )
+                limits = SubscriptionLimits(
+                    per_credentials=settings.max_subscriptions_per_credentials,
+                    total=settings.max_subscriptions_total,
+                )
+                _watch(upstream, limits)
+                state: State = {
+                    "upstream": upstream,
                     "writes": IdempotentWrites(
                         store,
                         # Longer than any upstream call may take, so a live owner keeps its key.
@@ -227,14 +246,7 @@ def create_app(
                     "events": events,
                     "seen_deliveries": seen,
                     "shutdown": shutdown,
-                    "subscriptions": Events(
-                        feed=events,
-                        reads=SharedReads(),
-                        limits=SubscriptionLimits(
-                            per_credentials=settings.max_subscriptions_per_credentials,
-                            total=settings.max_subscriptions_total,
-                        ),
-                    ),
+                    "subscriptions": Events(feed=events, reads=SharedReads(), limits=limits),
                 }
                 with (
                     fastpath.frozen_startup_objects(schema.compiled),
@@ -244,6 +256,9 @@ def create_app(
         finally:
             if upstream_transport is None and transport is not None:
                 await _close_sandbox(transport)
+            if stop_metrics is not None:
+                stop_metrics()
+            tracing.shutdown()  # what is buffered goes out before the process does
             await events.close()
             await seen.close()
             await store.close()
@@ -294,6 +309,7 @@ def create_app(
         input_limits=limits,
         document_cache_bytes=settings.document_cache_bytes,
         fast_path=settings.fast_path,
+        tracing=tracing.active(),
     )
     graphql = GraphQLEndpoint(
         schema=schema,
@@ -325,6 +341,7 @@ def create_app(
         ),
     )
     middleware = [
+        *([Middleware(TracingMiddleware, routes=KNOWN_ROUTES)] if tracing.active() else []),
         Middleware(RequestIdMiddleware),
         Middleware(
             HeaderLimitsMiddleware,
@@ -361,6 +378,11 @@ def create_app(
         ),
         WebSocketRoute("/graphql", websockets),
         Route("/healthz", healthz, methods=["GET"]),
+        *(
+            [Route("/metrics", MetricsEndpoint(metrics_token).handle, methods=["GET"])]
+            if settings.metrics and settings.metrics_port is None
+            else []
+        ),
         Route("/readyz", readyz, methods=["GET"]),
     ]
     if secret is not None:  # without a secret, nothing could be verified: 404
@@ -391,6 +413,18 @@ def create_app(
     app.state.webhook_secret = secret
     app.state.shutdown = shutdown
     return app
+
+
+KNOWN_ROUTES = ("/graphql", "/webhooks", "/healthz", "/readyz", "/metrics")
+
+
+def _watch(upstream: UpstreamClient, limits: SubscriptionLimits) -> None:
+    """What the gauges read at each scrape: this process's upstream client and subscriptions."""
+    metrics.watch_circuit(
+        lambda: upstream.breaker.state.value, [state.value for state in CircuitState]
+    )
+    metrics.watch(metrics.pool_in_use, lambda: upstream.in_use)
+    metrics.watch(metrics.subscriptions_active, lambda: limits.active)
 
 
 class EmbeddedProductUI:

@@ -30,6 +30,7 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from gateway.document_limits import DocumentLimits, check_text, without_comment_text
 from gateway.input_errors import validation_rules
+from gateway.observability import metrics
 
 MAX_VALIDATION_ERRORS = 10
 
@@ -145,6 +146,7 @@ class DocumentCache(SchemaExtension):
         query = context.query
         if query is not None and context.graphql_document is None:
             document = self._documents.get(query)
+            metrics.cache_requests.labels("documents", "miss" if document is None else "hit").inc()
             if document is None:
                 document = self._parse(query)
             context.graphql_document = document

@@ -2,8 +2,9 @@
 
 Each HTTP request gets an id, from a well-formed incoming `X-Request-Id` or a new one. It is
 returned to the client, sent upstream with every call made for the request, and stamped on
-every log line written while handling it. Log lines never carry headers or bodies: the
-`Authorization` value and attachment content cannot leak through them.
+every log line written while handling it, with `trace_id` and `span_id` when tracing is on.
+Log lines never carry headers or bodies: the `Authorization` value and attachment content
+cannot leak through them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pythonjsonlogger.orjson import OrjsonFormatter
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.observability import tracing
+
 REQUEST_ID_HEADER = "X-Request-Id"
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
@@ -30,6 +33,9 @@ request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request
 class _RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id.get()
+        # With tracing on, each line names its trace and span, so logs and traces join up.
+        if (ids := tracing.current_ids()) is not None:
+            record.trace_id, record.span_id = ids
         return True
 
 

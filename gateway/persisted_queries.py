@@ -15,6 +15,7 @@ from cachetools import LRUCache
 
 from gateway.errors import MalformedRequest, PersistedQueryNotFound
 from gateway.http.request import GraphQLRequest
+from gateway.observability import metrics
 
 NOT_FOUND_MESSAGE = "PersistedQueryNotFound"
 
@@ -100,6 +101,7 @@ async def resolve(operation: GraphQLRequest, store: PersistedQueryStore) -> str 
         return operation.query
     if operation.query is None:
         query = await store.get(sha256_hash)
+        metrics.cache_requests.labels("apq", "miss" if query is None else "hit").inc()
         if query is None:
             raise PersistedQueryNotFound(sha256_hash)
         return query

@@ -17,6 +17,7 @@ from gateway import fastpath
 from gateway.document_cache import DocumentCache, Documents
 from gateway.document_limits import DocumentLimits
 from gateway.error_formatting import is_unexpected
+from gateway.graphql_telemetry import OperationMetrics, OperationTracing
 from gateway.input_errors import is_variable_error, variable_errors
 from gateway.input_limits import InputLimits, input_size_rule
 from gateway.operations.contracts import ContractMutations, ContractQueries
@@ -114,6 +115,7 @@ def build_schema(
     input_limits: InputLimits | None = None,
     document_cache_bytes: int = DOCUMENT_CACHE_BYTES,
     fast_path: bool = True,
+    tracing: bool = False,
 ) -> GatewaySchema:
     """The schema; production deployments hide its shape and bound what a document may cost.
 
@@ -142,7 +144,12 @@ def build_schema(
         rules=rules,
         hide_suggestions=not field_suggestions,
     )
-    extensions: list[Callable[[], SchemaExtension]] = [lambda: DocumentCache(documents=documents)]
+    # Tracing first, so that its parse span holds the document cache's parsing.
+    extensions: list[Callable[[], SchemaExtension]] = [
+        *([OperationTracing] if tracing else []),
+        OperationMetrics,
+        lambda: DocumentCache(documents=documents),
+    ]
     compiled = fastpath.active(fast_path)
     schema = GatewaySchema(
         query=Query,

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 import limits
 from pydantic import (
+    AliasChoices,
     Field,
     HttpUrl,
     RedisDsn,
@@ -46,7 +47,9 @@ PRODUCTION_DEFAULTS: dict[str, object] = {
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="GATEWAY_", frozen=True, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="GATEWAY_", frozen=True, extra="ignore", populate_by_name=True
+    )
 
     profile: Literal["development", "production"] = Field(
         "development",
@@ -287,6 +290,34 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Log level."
     )
+    metrics: bool = Field(
+        False,
+        description="Serve Prometheus metrics at GET /metrics on the main port (see also "
+        "GATEWAY_METRICS_PORT).",
+    )
+    metrics_port: int | None = Field(
+        None,
+        ge=1,
+        le=65535,
+        description="Serve /metrics on this port instead of the main one (on GATEWAY_HOST).",
+    )
+    metrics_token: SecretStr | None = Field(
+        None,
+        description="A token /metrics requires as `Authorization: Bearer <token>`; unset: open.",
+    )
+    # OpenTelemetry's own variables, which its SDK also reads (sampler, headers, ...): these
+    # say whether traces are exported at all.
+    otel_exporter_otlp_endpoint: str | None = Field(
+        None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT")
+    )
+    otel_exporter_otlp_traces_endpoint: str | None = Field(
+        None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    )
+    otel_traces_exporter: str | None = Field(
+        None, validation_alias=AliasChoices("OTEL_TRACES_EXPORTER")
+    )
+    otel_sdk_disabled: bool = Field(False, validation_alias=AliasChoices("OTEL_SDK_DISABLED"))
+    otel_service_name: str | None = Field(None, validation_alias=AliasChoices("OTEL_SERVICE_NAME"))
     workers: int = Field(
         1,
         ge=1,
@@ -364,6 +395,26 @@ class Settings(BaseSettings):
                 "shared between the workers"
             )
         return value
+
+    @model_validator(mode="after")
+    def _metrics_per_process(self) -> Settings:
+        if self.workers > 1 and (self.metrics or self.metrics_port is not None):
+            raise ValueError(
+                "metrics with more than one worker would each count only their own requests "
+                "behind one port: run one process per core behind a load balancer instead "
+                "(see deploy/), each scraped on its own"
+            )
+        return self
+
+    @property
+    def tracing(self) -> bool:
+        """Whether spans are exported: an OTLP endpoint is configured and nothing says no."""
+        configured = self.otel_exporter_otlp_endpoint or self.otel_exporter_otlp_traces_endpoint
+        return (
+            bool(configured)
+            and not self.otel_sdk_disabled
+            and self.otel_traces_exporter in (None, "otlp")
+        )
 
     @property
     def embedded(self) -> bool:

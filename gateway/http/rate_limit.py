@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gateway.document_cache import measured_work
 from gateway.error_formatting import error_body
 from gateway.http.negotiation import GRAPHQL_RESPONSE_JSON, JSON, choose_media_type
+from gateway.observability import metrics
 from gateway.rate_limit_storage import BoundedMemoryStorage, SharedRedisStorage
 from gateway.settings import Settings
 
@@ -182,6 +183,7 @@ class RateLimited:
         # A client that honours Retry-After loses nothing by the pause; one that retries at
         # once, as fast as its refusals come back, is slowed to one try per pause, so its
         # refusals cost the process almost nothing (an idle coroutine on an open connection).
+        metrics.rate_limited.inc()
         await asyncio.sleep(min(REFUSAL_PAUSE, wait))
         accept = Headers(scope=scope).get("accept")
         await too_many_requests(wait, accept)(scope, receive, send)

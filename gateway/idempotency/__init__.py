@@ -21,7 +21,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from gateway.errors import IdempotencyInProgress, IdempotencyStoreUnavailable
+from gateway.errors import (
+    IdempotencyInProgress,
+    IdempotencyKeyReused,
+    IdempotencyStoreUnavailable,
+)
+from gateway.observability import metrics, tracing
 
 T = TypeVar("T")
 
@@ -100,14 +105,22 @@ async def run_once(
     """
     loop = asyncio.get_running_loop()
     give_up_at = loop.time() + lease
+    attributes = {"gateway.idempotency.store": type(store).__name__}
     while True:
-        claim = await store.claim(key, fingerprint, lease=lease)
+        try:
+            with tracing.span("idempotency.claim", attributes=attributes):
+                claim = await store.claim(key, fingerprint, lease=lease)
+        except IdempotencyKeyReused:
+            metrics.idempotency.labels("key_reused").inc()
+            raise
         if claim.outcome is not None:
+            metrics.idempotency.labels("replayed").inc()
             return _replay(recorded.decode(claim.outcome))  # type: ignore[return-value]
         if claim.owned:
             break
         remaining = give_up_at - loop.time()
         if remaining <= 0:
+            metrics.idempotency.labels("in_progress").inc()
             raise IdempotencyInProgress(
                 "A request with this idempotency key is still in progress; retry shortly."
             )
@@ -124,18 +137,24 @@ async def run_once(
         raise
     except Exception as error:
         if recorded.record_failure(error):
-            await _settle(store.complete(key, recorded.encode(error), ttl=ttl))
+            await _settle(store.complete(key, recorded.encode(error), ttl=ttl), "recorded")
         else:
-            await _settle(store.release(key))
+            await _settle(store.release(key), "released")
         raise
     # The call happened: whatever the store does now, its result reaches the caller.
-    await _settle(store.complete(key, recorded.encode(result), ttl=ttl))
+    await _settle(store.complete(key, recorded.encode(result), ttl=ttl), "recorded")
     return result
 
 
-async def _settle(update: Awaitable[None]) -> None:
+# What the store is told for each outcome.
+_SPANS = {"recorded": "idempotency.complete", "released": "idempotency.release"}
+
+
+async def _settle(update: Awaitable[None], outcome: str) -> None:
+    metrics.idempotency.labels(outcome).inc()
     try:
-        await update
+        with tracing.span(_SPANS[outcome]):
+            await update
     except IdempotencyStoreUnavailable:
         # The key stays claimed until its lease lapses, so a retry waits, then may call
         # again; failing a call that already happened would be worse.

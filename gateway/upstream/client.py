@@ -32,6 +32,8 @@ from gateway.errors import (
     UpstreamUnauthenticated,
     UpstreamUnavailable,
 )
+from gateway.observability import metrics, tracing
+from gateway.observability.tracing import Span, SpanKind
 from gateway.upstream import codec
 from gateway.upstream.breaker import CircuitBreaker
 
@@ -89,6 +91,7 @@ class UpstreamClient:
         # Bounds calls in flight whatever the transport's own pool does, so an exhausted
         # upstream makes requests wait `queue_timeout` and then fail with UpstreamBusy.
         self._slots = asyncio.Semaphore(max_concurrent) if max_concurrent else None
+        self.in_use = 0  # calls holding a slot (the pool's connections in use)
         self._queue_timeout = queue_timeout
         self._urls: dict[str, httpx.URL] = {}
         self._connect_retries = connect_retries
@@ -109,6 +112,7 @@ class UpstreamClient:
             headers["authorization"] = authorization
         if (current := logs.request_id.get()) is not None:
             headers[REQUEST_ID_HEADER.lower()] = current
+        route = metrics.route_template(path)
         content = None
         if json is not None:
             content = codec.encode(json)
@@ -123,27 +127,37 @@ class UpstreamClient:
         request = httpx.Request(
             method, url, content=content, headers=headers, extensions=self._extensions
         )
-        started = time.perf_counter()
-        try:
-            async with self._slot():
-                response = await self._send(request)
-        except UpstreamError as error:
-            self.breaker.record_failure()
-            _count(started)
-            _log_failure(method, path, error)
-            raise
-        except BaseException:
-            self.breaker.record_neutral()  # e.g. the client went away: proves nothing
-            raise
-        if response.status_code >= 500:
-            self.breaker.record_failure()
-        else:
-            self.breaker.record_success()
-        try:
-            return _read(method, path, response, elapsed=_count(started))
-        except (UpstreamServerError, UpstreamBadResponse) as error:
-            _log_failure(method, path, error)
-            raise
+        with tracing.span(
+            f"{method} {route}", kind=SpanKind.CLIENT, attributes=_span_attributes(method, route)
+        ) as span:
+            tracing.inject(request.headers)  # the upstream's span is a child of this one
+            started = time.perf_counter()
+            try:
+                async with self._slot():
+                    response = await self._send(request)
+            except UpstreamError as error:
+                self.breaker.record_failure()
+                metrics.observe_upstream(route, method, None, _count(started))
+                tracing.fail(span, error.code)
+                _log_failure(method, path, error)
+                raise
+            except BaseException:
+                self.breaker.record_neutral()  # e.g. the client went away: proves nothing
+                raise
+            status = response.status_code
+            if status >= 500:
+                self.breaker.record_failure()
+            else:
+                self.breaker.record_success()
+            elapsed = _count(started)
+            metrics.observe_upstream(route, method, status, elapsed)
+            if span.is_recording():
+                _record_answer(span, response)
+            try:
+                return _read(method, path, response, elapsed=elapsed)
+            except (UpstreamServerError, UpstreamBadResponse) as error:
+                _log_failure(method, path, error)
+                raise
 
     def _url(self, path: str) -> httpx.URL:
         # httpx parses and validates the whole URL again for every request made with a path
@@ -173,9 +187,11 @@ class UpstreamClient:
                 ) from None
         else:
             await self._slots.acquire()  # a free slot: taken at once
+        self.in_use += 1
         try:
             yield
         finally:
+            self.in_use -= 1
             self._slots.release()
 
     async def _send(self, request: httpx.Request) -> httpx.Response:
@@ -217,6 +233,20 @@ class UpstreamClient:
         finally:
             await response.aclose()
         return response
+
+
+def _span_attributes(method: str, route: str) -> dict[str, str]:
+    return {"http.request.method": method, "url.template": route}
+
+
+def _record_answer(span: Span, response: httpx.Response) -> None:
+    status = response.status_code
+    span.set_attribute("http.response.status_code", status)
+    if (upstream_id := response.headers.get(REQUEST_ID_HEADER)) is not None:
+        span.set_attribute("http.response.header.x-request-id", [upstream_id])
+    if status >= 400:
+        # Semantic conventions: a client span's 4xx is an error too (the call did not succeed).
+        tracing.fail(span, str(status))
 
 
 def _timeout_message(method: str, error: BaseException) -> str:

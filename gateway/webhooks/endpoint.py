@@ -17,6 +17,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -27,6 +28,7 @@ from gateway.errors import (
     WebhookError,
     WebhookSignatureInvalid,
 )
+from gateway.observability import metrics, tracing
 from gateway.webhooks.bus import EventBus, received_now
 from gateway.webhooks.dedup import Claim, SeenDeliveries, delivery_key
 from gateway.webhooks.delivery import InvoiceDelivery, OtherEvent, Ping, parse_delivery
@@ -56,9 +58,11 @@ class WebhookEndpoint:
 
     async def handle(self, request: Request) -> JSONResponse:
         try:
-            return await self._receive(request)
+            response = await self._receive(request)
         except WebhookError as error:
-            return _error_response(error)
+            response = _error_response(error)
+        metrics.webhook_deliveries.labels(_outcome(response)).inc()
+        return response
 
     async def _receive(self, request: Request) -> JSONResponse:
         options = self._options
@@ -85,13 +89,17 @@ class WebhookEndpoint:
     async def _publish(
         self, bus: EventBus, seen: SeenDeliveries, key: str, delivery: InvoiceDelivery
     ) -> JSONResponse:
-        claim = await seen.claim(key)
+        with tracing.span("webhook.dedup.claim"):
+            claim = await seen.claim(key)
         if claim is Claim.SEEN:
             return JSONResponse({"status": "duplicate", "id": key})
         if claim is Claim.IN_FLIGHT:
             raise DeliveryInProgress("This delivery is being taken right now; retry later.")
         try:
-            await bus.publish(received_now(key, delivery))
+            with tracing.span(
+                "webhook.publish", attributes={"gateway.webhook.event": delivery.event}
+            ):
+                await bus.publish(received_now(key, delivery))
         except EventBusUnavailable:
             try:
                 await seen.release(key)
@@ -126,6 +134,16 @@ class WebhookEndpoint:
                 f"did not arrive within {self._options.body_timeout:g} seconds"
             ) from None
         return b"".join(chunks)
+
+
+_OUTCOMES = {401: "refused", 400: "invalid", 503: "unavailable"}
+
+
+def _outcome(response: JSONResponse) -> str:
+    if response.status_code != 200:
+        return _OUTCOMES.get(response.status_code, "failed")
+    status = orjson.loads(response.body).get("status")
+    return "ping" if status == "ok" else str(status)
 
 
 def _refused(why: str) -> JSONResponse:

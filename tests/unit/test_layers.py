@@ -48,6 +48,22 @@ NEVER = {
         "gateway.http",
         "gateway.webhooks",
     },
+    # The bottom layer, beside the errors: every layer records here.
+    "observability": {
+        "gateway.app",
+        "gateway.http",
+        "gateway.schema",
+        "gateway.operations",
+        "gateway.fastpath",
+        "gateway.rest",
+        "gateway.upstream",
+        "gateway.idempotency",
+        "gateway.context",
+        "gateway.types",
+        "gateway.webhooks",
+        "gateway.logs",
+        "gateway.settings",
+    },
     # Beside the HTTP layer: it receives deliveries, it neither runs GraphQL nor calls upstream.
     "webhooks": {
         "gateway.app",

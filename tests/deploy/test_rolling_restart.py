@@ -24,6 +24,7 @@ its unique description), and no other invoice of this run may exist.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import signal
 import threading
@@ -36,6 +37,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
 
 from tests.deploy.topology import Haproxy, free_port, haproxy, start_gateway
 from tests.support.processes import RunningProcess, clean_env, running
@@ -66,6 +69,9 @@ mutation Create($input: CreateInvoiceInput!) {
 }
 """
 READ = 'query Read($id: ID!) { invoice(contractId: "3", id: $id) { id description } }'
+SUBSCRIBE = "subscription { invoiceEvents { id event invoiceId } }"
+# graphql-ws reconnects after a close, as this subscriber does: 1001 says "going away".
+GOING_AWAY = 1001
 
 
 @dataclass
@@ -196,6 +202,78 @@ class Load:
 
 
 @dataclass
+class Subscriber:
+    """A graphql-ws (graphql-transport-ws) subscriber through HAProxy that reconnects after
+    each close, as graphql-ws clients do; which gateway it lands on is HAProxy's choice."""
+
+    url: str
+    stop: threading.Event = field(default_factory=threading.Event)
+    subscribed: int = 0  # times a subscription was acknowledged listening
+    closes: list[tuple[int | None, str | None]] = field(default_factory=list)  # the server's
+    errors: list[str] = field(default_factory=list)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def wait_subscribed(self, times: int) -> None:
+        give_up = time.monotonic() + READY_TIMEOUT
+        while self.subscribed < times and not self.errors:
+            assert time.monotonic() < give_up, f"not subscribed {times} times: {self}"
+            time.sleep(POLL_SECONDS)  # polling the subscriber's state, bounded as above
+
+    def finish(self) -> None:
+        self.stop.set()
+        if self._thread is not None:
+            self._thread.join(READY_TIMEOUT)
+            assert not self._thread.is_alive()
+
+    def _receive(self, ws: ClientConnection) -> dict[str, Any] | None:
+        """The next message that is not a heartbeat, or None once stopped."""
+        while not self.stop.is_set():
+            try:
+                # A short wait, only so that `stop` is seen between messages.
+                message: dict[str, Any] = json.loads(ws.recv(timeout=0.2))
+            except TimeoutError:
+                continue
+            if message["type"] == "ping":
+                ws.send(json.dumps({"type": "pong"}))
+                continue
+            return message
+        return None
+
+    def _run(self) -> None:
+        ws_url = self.url.replace("http://", "ws://") + "/graphql"
+        while not self.stop.is_set():
+            try:
+                with connect(ws_url, subprotocols=["graphql-transport-ws"], open_timeout=10) as ws:
+                    init = {"Authorization": f"Token token={TOKEN}"}
+                    ws.send(json.dumps({"type": "connection_init", "payload": init}))
+                    if (ack := self._receive(ws)) is None:
+                        return
+                    assert ack == {"type": "connection_ack"}, ack
+                    payload = {"query": SUBSCRIBE}
+                    ws.send(json.dumps({"type": "subscribe", "id": "live", "payload": payload}))
+                    # The pong comes once the subscription listens.
+                    ws.send(json.dumps({"type": "ping"}))
+                    if (pong := self._receive(ws)) is None:
+                        return
+                    assert pong == {"type": "pong"}, pong
+                    self.subscribed += 1
+                    while (message := self._receive(ws)) is not None:
+                        if message["type"] != "next":
+                            self.errors.append(f"unexpected {message}")
+            except ConnectionClosed as closed:
+                self.closes.append(
+                    (closed.rcvd.code, closed.rcvd.reason) if closed.rcvd else (None, None)
+                )
+            except (OSError, AssertionError) as error:
+                self.errors.append(repr(error))
+                return
+
+
+@dataclass
 class Stopped:
     name: str
     returncode: int
@@ -271,9 +349,12 @@ def test_a_rolling_restart_under_load_fails_no_request_and_duplicates_no_invoice
             for name in ports:
                 lb.wait_for(name, "UP", READY_TIMEOUT)
             load = Load(lb.url, run)
+            subscriber = Subscriber(lb.url)
             load.start()
+            subscriber.start()
             try:
                 load.wait_for_more(WARM_UP)
+                subscriber.wait_subscribed(1)
                 for name, port in ports.items():
                     timeline.append(f"{load.now():.2f}s SIGTERM {name}")
                     stopped.append(sigterm(current[name], name, lb))
@@ -288,8 +369,11 @@ def test_a_rolling_restart_under_load_fails_no_request_and_duplicates_no_invoice
                     lb.wait_for(name, "UP", READY_TIMEOUT)
                     timeline.append(f"{load.now():.2f}s {name} UP in HAProxy")
                     load.wait_for_more(WARM_UP)
+                # Its gateway was restarted: it reconnected, to the other, which listens.
+                subscriber.wait_subscribed(len(subscriber.closes) + 1)
             finally:
                 load.finish()
+                subscriber.finish()
             counters = lb.stats()
             restarted = stop_both(current)
         upstream = organization_invoices(sandbox, TOKEN)
@@ -303,6 +387,8 @@ def test_a_rolling_restart_under_load_fails_no_request_and_duplicates_no_invoice
             f"retried connection failures: {load.retries}",
             f"haproxy: { {name: {c: row[c] for c in columns} for name, row in counters.items()} }",
             f"gateway log levels: {dict(levels)}",
+            f"subscriber: subscribed {subscriber.subscribed} times, closed by the gateway "
+            f"with {subscriber.closes}, errors {subscriber.errors}",
             f"failures: {load.failures}",
         ]
     )
@@ -325,6 +411,13 @@ def test_a_rolling_restart_under_load_fails_no_request_and_duplicates_no_invoice
     # The restarted ones took their share of the load.
     for gone in restarted:
         assert '"path":"/graphql"' in gone.log, f"{gone.name} served nothing after its restart"
+
+    # The subscription was closed cleanly by each restart of the gateway it was on (one or
+    # both: after the first, it may have reconnected to the other), and came back each time.
+    assert subscriber.errors == [], report
+    assert subscriber.closes, report
+    assert {code for code, _ in subscriber.closes} == {GOING_AWAY}, report
+    assert subscriber.subscribed == len(subscriber.closes) + 1, report
 
     # One invoice per successful create, and nothing else of this run upstream.
     ours = [invoice for invoice in upstream if invoice["description"].startswith(f"{run}-")]

@@ -39,6 +39,7 @@ from typing import Any
 import httpx
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
+from websockets.typing import Subprotocol
 
 from tests.deploy.topology import Haproxy, free_port, haproxy, start_gateway
 from tests.support.processes import RunningProcess, clean_env, running
@@ -247,7 +248,9 @@ class Subscriber:
         ws_url = self.url.replace("http://", "ws://") + "/graphql"
         while not self.stop.is_set():
             try:
-                with connect(ws_url, subprotocols=["graphql-transport-ws"], open_timeout=10) as ws:
+                with connect(
+                    ws_url, subprotocols=[Subprotocol("graphql-transport-ws")], open_timeout=10
+                ) as ws:
                     init = {"Authorization": f"Token token={TOKEN}"}
                     ws.send(json.dumps({"type": "connection_init", "payload": init}))
                     if (ack := self._receive(ws)) is None:

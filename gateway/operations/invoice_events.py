@@ -28,6 +28,7 @@ from gateway.errors import (
     UpstreamNotFound,
     UpstreamUnauthenticated,
 )
+from gateway.observability import tracing
 from gateway.operations.subscription_limits import credentials_key
 from gateway.rest.writer import integer_id
 from gateway.types.invoice import Invoice
@@ -107,15 +108,22 @@ async def _checked(
     async def load() -> Invoice | None:
         return await context.invoices.get(contract_id, received.invoice_id)
 
-    try:
-        invoice = await events.reads.read(
-            (credentials, contract_id, received.invoice_id), received.arrived, load
-        )
-    except NOT_THEIRS:
-        return None
-    except GatewayError as error:
-        # It names no invoice: a subscriber not entitled to this one learns nothing.
-        return error
+    with tracing.span(
+        "invoice_events.check", attributes={"gateway.webhook.event": received.event}
+    ) as span:
+        try:
+            invoice = await events.reads.read(
+                (credentials, contract_id, received.invoice_id), received.arrived, load
+            )
+        except NOT_THEIRS as error:
+            span.set_attribute("gateway.event.delivered", False)
+            span.set_attribute("gateway.event.refused", error.code)
+            return None
+        except GatewayError as error:
+            # It names no invoice: a subscriber not entitled to this one learns nothing.
+            tracing.fail(span, error.code)
+            return error
+        span.set_attribute("gateway.event.delivered", invoice is not None)
     if invoice is None:
         return None
     return InvoiceEvent(

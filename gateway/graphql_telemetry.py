@@ -1,4 +1,4 @@
-"""What each GraphQL operation reports: its duration and error codes as metrics, and, with
+"""What each GraphQL operation reports: its duration as a metric, and, with
 tracing on, the `graphql.parse`, `graphql.validate` and `graphql.execute` spans.
 
 The spans carry the operation's type and name and the SHA-256 of its document
@@ -23,20 +23,19 @@ UNKNOWN = "unknown"
 
 
 class OperationMetrics(SchemaExtension):
-    """Duration by operation name and type, and errors by code, for every operation."""
+    """Duration by operation name and type, for every operation, whatever became of it (the
+    errors are counted where the response is written: `gateway.http.results`)."""
 
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
-        yield
-        context = self.execution_context
-        result = context.result
-        errors = (result.errors if result is not None else None) or context.pre_execution_errors
-        metrics.observe_operation(
-            context.operation_name,
-            _operation_type(self),
-            time.perf_counter() - started,
-            [error_code(error) for error in errors or ()],
-        )
+        try:
+            yield
+        finally:
+            metrics.observe_operation(
+                self.execution_context.operation_name,
+                _operation_type(self),
+                time.perf_counter() - started,
+            )
 
 
 class OperationTracing(SchemaExtension):

@@ -43,6 +43,7 @@ from gateway.http.results import Result, result_of
 from gateway.http.sse import accepts_event_stream, event_stream
 from gateway.http.streams import ANY_OPERATION, Run, start
 from gateway.input_limits import InputLimits, oversized_variable
+from gateway.observability import metrics
 from gateway.persisted_queries import PersistedQueryStore
 from gateway.schema import GatewaySchema
 from gateway.upstream.client import UpstreamClient
@@ -244,6 +245,7 @@ class GraphQLEndpoint:
             else:
                 query = await persisted_queries.resolve(operation, self._store)
         except PersistedQueryNotFound:
+            metrics.count_errors(["PERSISTED_QUERY_NOT_FOUND"])
             return Result(
                 error_body(persisted_queries.NOT_FOUND_MESSAGE, "PERSISTED_QUERY_NOT_FOUND"),
                 request_error=False,
@@ -254,6 +256,7 @@ class GraphQLEndpoint:
             problem := oversized_variable(operation.variables, limits)
         ):
             message, code = problem
+            metrics.count_errors([code])
             return Result(error_body(message, code), request_error=True)
         return query
 
@@ -379,6 +382,7 @@ def _json_response(body: object, status: int, media_type: str) -> Response:
 
 
 def _error_response(error: MalformedRequest, media_type: str) -> Response:
+    metrics.count_errors([error.code])
     response = _json_response(error_body(error.message, error.code), error.status, media_type)
     response.headers.update(error.headers)
     return response

@@ -7,6 +7,7 @@ from typing import Any
 from strawberry.types import ExecutionResult
 
 from gateway.error_formatting import format_error
+from gateway.observability import metrics
 
 
 class Result:
@@ -26,7 +27,16 @@ def result_of(result: ExecutionResult) -> Result:
     request_error = result.data is None and bool(errors) and all(e.path is None for e in errors)
     body: dict[str, Any] = {} if request_error else {"data": result.data}
     if errors:
-        body["errors"] = [format_error(error) for error in errors]
+        formatted = body["errors"] = [format_error(error) for error in errors]
+        metrics.count_errors(_codes(formatted))
     if result.extensions:
         body["extensions"] = result.extensions
     return Result(body, request_error=request_error)
+
+
+def _codes(errors: list[dict[str, object]]) -> list[object]:
+    return [
+        extensions.get("code")
+        for error in errors
+        if isinstance(extensions := error.get("extensions"), dict)
+    ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from prometheus_client import (
     GC_COLLECTOR,
@@ -51,7 +51,7 @@ operation_duration = Histogram(
 )
 errors = Counter(
     "gateway_graphql_errors",
-    "GraphQL errors answered, by `extensions.code`.",
+    "GraphQL errors answered, by `extensions.code` (request errors and refusals included).",
     ["code"],
     registry=REGISTRY,
 )
@@ -106,6 +106,17 @@ webhook_deliveries = Counter(
 )
 
 
+# Known label values start at 0, so a fresh process shows them and `increase()` counts the
+# first event.
+for _outcome in ("recorded", "replayed", "released", "key_reused", "in_progress"):
+    idempotency.labels(_outcome)
+for _cache in ("documents", "apq"):
+    for _result in ("hit", "miss"):
+        cache_requests.labels(_cache, _result)
+for _outcome in ("published", "duplicate", "ping", "ignored", "refused", "invalid", "unavailable"):
+    webhook_deliveries.labels(_outcome)
+
+
 class BoundedLabels:
     """The first `limit` values of a label as themselves, then `other` for the rest."""
 
@@ -128,13 +139,15 @@ operation_names = BoundedLabels(200)
 error_codes = BoundedLabels(MAX_ERROR_CODES)
 
 
-def observe_operation(
-    name: str | None, operation_type: str, seconds: float, codes: list[str]
-) -> None:
+def observe_operation(name: str | None, operation_type: str, seconds: float) -> None:
     label = operation_names(name) if name else UNNAMED
     operation_duration.labels(label, operation_type).observe(seconds, exemplar())
+
+
+def count_errors(codes: Iterable[object]) -> None:
+    """The `extensions.code` of each error answered."""
     for code in codes:
-        errors.labels(error_codes(code)).inc()
+        errors.labels(error_codes(str(code))).inc()
 
 
 _NUMBER = re.compile(r"^\d+$")
@@ -144,17 +157,22 @@ _IRREGULAR = {"people": "person", "companies": "company"}
 def route_template(path: str) -> str:
     """`contracts/3/invoices/7/approve` -> `contracts/{contract_id}/invoices/{id}/approve`.
 
-    The upstream's ids are numbers: each is named after the collection before it, and the
-    last one is `{id}`, as the API's documentation writes its paths."""
+    The upstream's ids are numbers. As the API's documentation writes its paths, an id that a
+    collection follows is named after its own collection (`contracts/{contract_id}/invoices`)
+    and the object the path is about is `{id}`."""
     parts = path.strip("/").split("/")
-    numbered = [index for index, part in enumerate(parts) if _NUMBER.match(part)]
-    for index in numbered:
-        if index == numbered[-1] or index == 0:
-            parts[index] = "{id}"
-        else:
+    for index, part in enumerate(parts):
+        if not _NUMBER.match(part) or index == 0:
+            continue
+        following = parts[index + 1 :]
+        if any(_NUMBER.match(later) for later in following) or (
+            following and following[0].endswith("s")
+        ):
             collection = parts[index - 1]
             singular = _IRREGULAR.get(collection, collection.removesuffix("s"))
             parts[index] = "{" + singular + "_id}"
+        else:
+            parts[index] = "{id}"
     return "/".join(parts)
 
 

@@ -73,7 +73,9 @@ def span(
         try:
             yield current
         except BaseException as error:
-            fail(current, type(error).__qualname__)
+            # What the block already said (an upstream's status, an error code) stays.
+            if "error.type" not in (getattr(current, "attributes", None) or {}):
+                fail(current, type(error).__qualname__)
             raise
 
 

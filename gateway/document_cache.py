@@ -23,7 +23,7 @@ from collections.abc import Hashable, Iterator, Sequence
 from typing import Any
 
 from cachetools import LRUCache
-from graphql import ASTValidationRule, DocumentNode, parse, validate
+from graphql import ASTValidationRule, DocumentNode, get_operation_ast, parse, validate
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
@@ -90,6 +90,9 @@ def compiled_for(document: DocumentNode) -> dict[Hashable, Any] | None:
     return entry.compiled
 
 
+INVALID_KEPT = 1024
+
+
 class Documents:
     """The cache, shared by every request of one schema, least recently used out first."""
 
@@ -109,6 +112,9 @@ class Documents:
             OneOfInputValidationRule,
         )
         self.hide_suggestions = hide_suggestions
+        # What the documents that parsed but failed validation are (name, type), for the
+        # metrics: they are not kept as documents, which would make room for them.
+        self.invalid: LRUCache[str, tuple[str | None, str]] = LRUCache(maxsize=INVALID_KEPT)
 
     @property
     def size(self) -> int:
@@ -129,6 +135,15 @@ class Documents:
         # Evicted entries go from `_by_document` by themselves: it holds them weakly.
         self._entries[query] = entry
         _by_document[id(document)] = entry
+
+
+def describe(document: DocumentNode, operation_name: str | None) -> tuple[str | None, str]:
+    """An operation's name and type (`unknown` if the document names no such operation)."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return operation_name, "unknown"
+    name = operation_name or (operation.name.value if operation.name else None)
+    return name, operation.operation.value
 
 
 def _cost(entry: _Entry) -> float:
@@ -175,6 +190,9 @@ class DocumentCache(SchemaExtension):
             )
             if not errors:
                 self._documents.put(context.query, document, tokens=self._tokens)
+            else:
+                described = describe(document, context.operation_name)
+                self._documents.invalid[context.query] = described
             context.pre_execution_errors = errors
         elif document is not None:
             context.pre_execution_errors = []  # a cached document passed validation

@@ -1,5 +1,5 @@
-"""What each GraphQL operation reports: its duration as a metric, and, with
-tracing on, the `graphql.parse`, `graphql.validate` and `graphql.execute` spans.
+"""With tracing on, the `graphql.parse`, `graphql.validate` and `graphql.execute` spans of each
+operation (its duration metric is taken by the endpoint, which costs less than a hook).
 
 The spans carry the operation's type and name and the SHA-256 of its document
 (`graphql.document.hash`), never the document or its variables, which hold customer data and
@@ -10,32 +10,15 @@ tokens. An operation whose result has errors sets `graphql.execute` to error, wi
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Iterator
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from gateway.error_formatting import error_code
-from gateway.observability import metrics, tracing
+from gateway.observability import tracing
 
 UNKNOWN = "unknown"
-
-
-class OperationMetrics(SchemaExtension):
-    """Duration by operation name and type, for every operation, whatever became of it (the
-    errors are counted where the response is written: `gateway.http.results`)."""
-
-    def on_operation(self) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            metrics.observe_operation(
-                self.execution_context.operation_name,
-                _operation_type(self),
-                time.perf_counter() - started,
-            )
 
 
 class OperationTracing(SchemaExtension):

@@ -7,17 +7,22 @@ import logging
 from collections.abc import Callable
 
 import strawberry
-from graphql import GraphQLError, GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema
+from graphql import (
+    GraphQLError,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLSchema,
+)
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from gateway import fastpath
-from gateway.document_cache import DocumentCache, Documents
+from gateway.document_cache import DocumentCache, Documents, describe
 from gateway.document_limits import DocumentLimits
 from gateway.error_formatting import is_unexpected
-from gateway.graphql_telemetry import OperationMetrics, OperationTracing
+from gateway.graphql_telemetry import OperationTracing
 from gateway.input_errors import is_variable_error, variable_errors
 from gateway.input_limits import InputLimits, input_size_rule
 from gateway.operations.contracts import ContractMutations, ContractQueries
@@ -70,6 +75,18 @@ class Subscription(InvoiceEventSubscriptions):
 class GatewaySchema(strawberry.Schema):
     # Whether it runs on the compiled execution (`gateway.fastpath`), set by `build_schema`.
     compiled: bool = False
+    # Its parsed documents, set by `build_schema`.
+    documents: Documents | None = None
+
+    def describe(self, query: str, operation_name: str | None) -> tuple[str | None, str]:
+        """An operation's name and type, from its parsed document; type `unknown` for a
+        document that did not parse (or is no longer cached)."""
+        documents = self.documents
+        if documents is None:
+            return operation_name, "unknown"
+        if (document := documents.get(query)) is not None:
+            return describe(document, operation_name)
+        return documents.invalid.get(query, (operation_name, "unknown"))
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -147,7 +164,6 @@ def build_schema(
     # Tracing first, so that its parse span holds the document cache's parsing.
     extensions: list[Callable[[], SchemaExtension]] = [
         *([OperationTracing] if tracing else []),
-        OperationMetrics,
         lambda: DocumentCache(documents=documents),
     ]
     compiled = fastpath.active(fast_path)
@@ -169,6 +185,7 @@ def build_schema(
         documents.limits, known_fields=_field_names(schema._schema)
     )
     schema.compiled = compiled
+    schema.documents = documents
     return schema
 
 

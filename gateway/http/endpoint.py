@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
@@ -281,6 +282,7 @@ class GraphQLEndpoint:
         query = await self._document(operation)
         if isinstance(query, Result):
             return query
+        started = time.perf_counter()
         try:
             result = await self._schema.execute(
                 query,
@@ -307,6 +309,11 @@ class GraphQLEndpoint:
             raise MalformedRequest("The request has no `query`.") from None
         except CannotGetOperationTypeError as error:
             raise MalformedRequest(f"Cannot run this document: {error}.") from None
+        finally:
+            metrics.observe_operation(
+                *self._schema.describe(query, operation.operation_name),
+                time.perf_counter() - started,
+            )
         return result_of(result)
 
     async def open_run(
@@ -321,7 +328,8 @@ class GraphQLEndpoint:
         query = await self._document(operation)
         if isinstance(query, Result):
             return None, query
-        return await start(
+        started = time.perf_counter()
+        run, first = await start(
             self._schema,
             query,
             variables=operation.variables,
@@ -329,6 +337,10 @@ class GraphQLEndpoint:
             context=context,
             allowed=allowed,
         )
+        # A streamed operation's duration is its life: a subscription's, until it ends.
+        described = self._schema.describe(query, operation.operation_name)
+        run.on_close = lambda: metrics.observe_operation(*described, time.perf_counter() - started)
+        return run, first
 
     async def _stream(
         self, parsed: ParsedRequest, request: Request, streamed: str, media_type: str

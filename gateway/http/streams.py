@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, AsyncIterator, Collection
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Collection
 from typing import Any
 
 from strawberry.types import ExecutionResult
@@ -31,6 +31,8 @@ class Run:
         self._next: asyncio.Future[Result | None] | None = None
         self._held: Result | None = None  # read by `first`, still to be delivered
         self.ended = False
+        # Called once, when the run is closed (its operation's metrics).
+        self.on_close: Callable[[], None] | None = None
 
     def _pending(self) -> asyncio.Future[Result | None]:
         if self._next is None:
@@ -82,6 +84,9 @@ class Run:
             self._next = None
         self.ended = True
         await self._results.aclose()
+        if (on_close := self.on_close) is not None:
+            self.on_close = None
+            on_close()
 
 
 async def start(

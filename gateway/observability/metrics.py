@@ -139,9 +139,18 @@ operation_names = BoundedLabels(200)
 error_codes = BoundedLabels(MAX_ERROR_CODES)
 
 
+_OPERATION_SERIES: dict[tuple[str | None, str], Histogram] = {}
+
+
 def observe_operation(name: str | None, operation_type: str, seconds: float) -> None:
-    label = operation_names(name) if name else UNNAMED
-    operation_duration.labels(label, operation_type).observe(seconds, exemplar())
+    key = (name, operation_type)
+    series = _OPERATION_SERIES.get(key)
+    if series is None:
+        label = operation_names(name) if name else UNNAMED
+        series = operation_duration.labels(label, operation_type)
+        if label != OTHER:  # past the bound, names are not remembered either
+            _OPERATION_SERIES[key] = series
+    series.observe(seconds, exemplar())
 
 
 def count_errors(codes: Iterable[object]) -> None:
@@ -154,7 +163,21 @@ _NUMBER = re.compile(r"^\d+$")
 _IRREGULAR = {"people": "person", "companies": "company"}
 
 
+_ROUTES: dict[str, str] = {}
+MAX_CACHED_ROUTES = 4096
+
+
 def route_template(path: str) -> str:
+    """The template of `path` (see `template_of`), remembered: paths repeat."""
+    found = _ROUTES.get(path)
+    if found is None:
+        if len(_ROUTES) >= MAX_CACHED_ROUTES:
+            _ROUTES.clear()
+        found = _ROUTES[path] = template_of(path)
+    return found
+
+
+def template_of(path: str) -> str:
     """`contracts/3/invoices/7/approve` -> `contracts/{contract_id}/invoices/{id}/approve`.
 
     The upstream's ids are numbers. As the API's documentation writes its paths, an id that a
@@ -176,9 +199,16 @@ def route_template(path: str) -> str:
     return "/".join(parts)
 
 
+_UPSTREAM_SERIES: dict[tuple[str, str, int | None], Histogram] = {}
+
+
 def observe_upstream(route: str, method: str, status: int | None, seconds: float) -> None:
-    status_class = "error" if status is None else f"{status // 100}xx"
-    upstream_duration.labels(route, method, status_class).observe(seconds, exemplar())
+    key = (route, method, None if status is None else status // 100)
+    series = _UPSTREAM_SERIES.get(key)
+    if series is None:  # routes are templates: the series are few, so each is looked up once
+        status_class = "error" if status is None else f"{status // 100}xx"
+        series = _UPSTREAM_SERIES[key] = upstream_duration.labels(route, method, status_class)
+    series.observe(seconds, exemplar())
 
 
 def watch(gauge: Gauge, read: Callable[[], float]) -> None:

@@ -1,8 +1,8 @@
 """Traces: OpenTelemetry's SDK exporting over OTLP/HTTP, off unless an endpoint is configured.
 
 `configure` makes the process's tracer (the standard `OTEL_*` variables apply, which the SDK
-reads itself: service name, sampler, headers); until then `span` is a no-op that costs one
-attribute check, so tracing off costs nothing measurable. Spans follow the OpenTelemetry
+reads itself: service name, sampler, headers); until then `span` hands back one shared no-op
+context manager, so tracing off costs a function call per span. Spans follow the OpenTelemetry
 semantic conventions for HTTP (server and client) and carry no document text, variable value
 or credential: the GraphQL document is known by its SHA-256 only.
 """
@@ -48,21 +48,34 @@ def active() -> bool:
     return _tracer is not None
 
 
-@contextlib.contextmanager
+# With tracing off every `span` is this one object: no generator, no allocation.
+_NO_SPAN: contextlib.nullcontext[Span] = contextlib.nullcontext(trace.INVALID_SPAN)
+
+
 def span(
     name: str,
     *,
     kind: SpanKind = SpanKind.INTERNAL,
     attributes: Mapping[str, AttributeValue] | None = None,
     parent: context.Context | None = None,
-) -> Iterator[Span]:
+) -> contextlib.AbstractContextManager[Span]:
     """A span around the block (the current one within it), or a no-op with tracing off.
 
     An exception leaving the block sets the span's status to error, with `error.type`."""
     if _tracer is None:
-        yield trace.INVALID_SPAN
-        return
-    with _tracer.start_as_current_span(
+        return _NO_SPAN
+    return _recording(_tracer, name, kind, attributes, parent)
+
+
+@contextlib.contextmanager
+def _recording(
+    tracer: trace.Tracer,
+    name: str,
+    kind: SpanKind,
+    attributes: Mapping[str, AttributeValue] | None,
+    parent: context.Context | None,
+) -> Iterator[Span]:
+    with tracer.start_as_current_span(
         name,
         context=parent,
         kind=kind,

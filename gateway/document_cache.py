@@ -161,7 +161,7 @@ class DocumentCache(SchemaExtension):
         query = context.query
         if query is not None and context.graphql_document is None:
             document = self._documents.get(query)
-            metrics.cache_requests.labels("documents", "miss" if document is None else "hit").inc()
+            metrics.count_lookup("documents", hit=document is not None)
             if document is None:
                 document = self._parse(query)
             context.graphql_document = document

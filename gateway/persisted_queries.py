@@ -101,7 +101,7 @@ async def resolve(operation: GraphQLRequest, store: PersistedQueryStore) -> str 
         return operation.query
     if operation.query is None:
         query = await store.get(sha256_hash)
-        metrics.cache_requests.labels("apq", "miss" if query is None else "hit").inc()
+        metrics.count_lookup("apq", hit=query is not None)
         if query is None:
             raise PersistedQueryNotFound(sha256_hash)
         return query

@@ -110,9 +110,12 @@ webhook_deliveries = Counter(
 # first event.
 for _outcome in ("recorded", "replayed", "released", "key_reused", "in_progress"):
     idempotency.labels(_outcome)
-for _cache in ("documents", "apq"):
-    for _result in ("hit", "miss"):
-        cache_requests.labels(_cache, _result)
+# Looked up once: these are counted on every request.
+CACHE_LOOKUPS = {
+    (cache, hit): cache_requests.labels(cache, "hit" if hit else "miss")
+    for cache in ("documents", "apq")
+    for hit in (True, False)
+}
 for _outcome in ("published", "duplicate", "ping", "ignored", "refused", "invalid", "unavailable"):
     webhook_deliveries.labels(_outcome)
 
@@ -140,6 +143,10 @@ error_codes = BoundedLabels(MAX_ERROR_CODES)
 
 
 _OPERATION_SERIES: dict[tuple[str | None, str], Histogram] = {}
+
+
+def count_lookup(cache: str, hit: bool) -> None:
+    CACHE_LOOKUPS[cache, hit].inc()
 
 
 def observe_operation(name: str | None, operation_type: str, seconds: float) -> None:

@@ -7,16 +7,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
-from tests.support.processes import ROOT, RunningProcess
+from tests.support.processes import ROOT, RunningProcess, free_port, spawn
 
 HAPROXY = "/usr/sbin/haproxy"  # Debian's package, which scripts/test installs
 HAPROXY_CFG = ROOT / "deploy" / "haproxy" / "haproxy.cfg"
@@ -25,29 +23,10 @@ STARTUP_TIMEOUT = 20.0
 POLL_SECONDS = 0.05
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def start_gateway(port: int, env: dict[str, str]) -> RunningProcess:
     """`python -m gateway --port PORT`, listening (uvicorn sets SO_REUSEADDR, so a restart can
     bind the port its predecessor left in TIME_WAIT)."""
-    gateway = RunningProcess(
-        subprocess.Popen(
-            [sys.executable, "-m", "gateway", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        )
-    )
+    gateway = spawn(env=env, port=port)
     try:
         gateway.wait_until_listening()
     except BaseException:

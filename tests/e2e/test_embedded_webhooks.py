@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socket as sockets
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
@@ -22,36 +19,17 @@ import redis
 
 from examples.seed import UPDATE_INVOICE
 from gateway.webhooks.bus import CHANNEL
-from tests.support.processes import ROOT, RunningProcess, clean_env
+from tests.support.processes import RunningProcess, clean_env, free_port, spawn
 from tests.support.subscription_clients import socket as graphql_ws
 
 WAIT = 15.0
-
-
-def free_port() -> int:
-    with sockets.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextlib.contextmanager
 def gateway_on(port: int, env: dict[str, str]) -> Iterator[RunningProcess]:
     """`python -m gateway --port <port>`: unlike `processes.started`, on a port known before
     it starts, which is what the sandbox is told."""
-    process = RunningProcess(
-        subprocess.Popen(
-            [sys.executable, "-m", "gateway", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        )
-    )
+    process = spawn(env=env, port=port)
     try:
         process.wait_until_listening()
         yield process

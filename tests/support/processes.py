@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -104,11 +105,12 @@ class RunningProcess:
         return returncode
 
 
-def spawn(*args: str, env: dict[str, str]) -> RunningProcess:
-    """`python -m gateway *args --port 0`, started (not yet listening)."""
+def spawn(*args: str, env: dict[str, str], port: int = 0) -> RunningProcess:
+    """`python -m gateway *args --port <port>`, started (not yet listening). A known port is
+    for what must be told it before the process starts (a sandbox, a load balancer)."""
     return RunningProcess(
         subprocess.Popen(
-            [sys.executable, "-m", "gateway", *args, "--port", "0"],
+            [sys.executable, "-m", "gateway", *args, "--port", str(port)],
             cwd=ROOT,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -143,3 +145,11 @@ def running(*args: str, env: dict[str, str]) -> Iterator[str]:
     """Like `started`, yielding only the base URL."""
     with started(*args, env=env) as process:
         yield process.url
+
+
+def free_port() -> int:
+    """A loopback port free right now, for a process that must be started on a known one."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port

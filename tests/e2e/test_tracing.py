@@ -92,6 +92,7 @@ def exporting_to(receiver: OtlpReceiver, upstream_url: str) -> dict[str, str]:
         OTEL_EXPORTER_OTLP_ENDPOINT=receiver.url,
         OTEL_BSP_SCHEDULE_DELAY="50",
         OTEL_SERVICE_NAME=SERVICE_NAME,
+        GATEWAY_METRICS="true",  # for the exemplars
     )
 
 
@@ -471,3 +472,22 @@ def test_error_type_is_the_status_code_or_the_error_code_when_nothing_answered(
         for one in sent
     ]
     assert error_types == ["404", "500", "UPSTREAM_CONNECTION_LOST"]
+
+
+def test_metrics_carry_the_trace_as_exemplars(gateway: RunningProcess) -> None:
+    sent = send(gateway, "query Typename { __typename }")
+    assert sent.json() == {"data": {"__typename": "Query"}}
+    exposition = httpx.get(
+        f"{gateway.url}/metrics",
+        headers={"Accept": "application/openmetrics-text; version=1.0.0"},
+        timeout=10,
+    ).text
+    buckets = [
+        line
+        for line in exposition.splitlines()
+        if line.startswith("gateway_graphql_operation_duration_seconds_bucket")
+        and 'operation_name="Typename"' in line
+        and "# {" in line
+    ]
+    assert buckets, exposition[-2000:]
+    assert all(f'trace_id="{sent.trace_id}"' in line for line in buckets), buckets

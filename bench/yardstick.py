@@ -3,7 +3,8 @@
 A Starlette endpoint that forwards the REST JSON body of `POST contracts/{id}/invoices`, as
 bytes, to the upstream through one shared `httpx.AsyncClient` (default transport, pool and
 timeouts), and answers with the upstream's status and body. It parses nothing: the least a
-Python proxy on this stack can do.
+Python proxy on this stack can do. For the read benchmark (`bench/run-reads`) it forwards
+`GET organizations/{id}/invoices/search` with its query string alike.
 
     BENCH_UPSTREAM_URL=http://127.0.0.1:8001 uvicorn bench.yardstick:create_app --factory
 """
@@ -48,12 +49,32 @@ def create_app() -> Starlette:
             media_type=upstream.headers.get("content-type", "application/json"),
         )
 
+    async def search_invoices(request: Request) -> Response:
+        client: httpx.AsyncClient = request.state.client
+        headers = {"Accept": "application/json"}
+        if authorization := request.headers.get("authorization"):
+            headers["Authorization"] = authorization
+        query = request.url.query  # passed on as sent, not parsed
+        upstream = await client.get(
+            request.url.path + (f"?{query}" if query else ""), headers=headers
+        )
+        return Response(
+            upstream.content,
+            status_code=upstream.status_code,
+            media_type=upstream.headers.get("content-type", "application/json"),
+        )
+
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
     return Starlette(
         routes=[
             Route("/api/v1/contracts/{contract_id:int}/invoices", create_invoice, methods=["POST"]),
+            Route(
+                "/api/v1/organizations/{organization_id:int}/invoices/search",
+                search_invoices,
+                methods=["GET"],
+            ),
             Route("/healthz", healthz, methods=["GET"]),
         ],
         lifespan=lifespan,

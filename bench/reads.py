@@ -203,7 +203,9 @@ class ReadsBench(scenarios.Bench):
             log,
         )
         self.reads_options = options
-        self.reads = ReadResults(code=self.results.code, layout=self.layout.describe())
+        # The workers runs of bench/run are not part of this benchmark.
+        layout = self.layout.describe().split("; 1-vs-2-workers")[0]
+        self.reads = ReadResults(code=self.results.code, layout=layout)
 
     # -- what differs from bench/run for the read: the check, the script ------------------
 

@@ -358,9 +358,8 @@ class GraphQLEndpoint:
                 await run.aclose()
             assert first is not None
             # Nothing ran: answered as JSON, which every streaming client reads as final.
-            status = 400 if first.request_error and streamed == SSE else 200
-            if first.request_error and media_type == GRAPHQL_RESPONSE_JSON:
-                status = 400
+            as_400 = streamed == SSE or media_type == GRAPHQL_RESPONSE_JSON
+            status = 400 if first.request_error and as_400 else 200
             return _json_response(first.body, status, media_type)
         stream = event_stream if streamed == SSE else multipart_stream
         return stream(  # type: ignore[return-value]

@@ -44,7 +44,6 @@ logger = logging.getLogger(__name__)
 
 PROTOCOL = "graphql-transport-ws"
 MAX_ID_LENGTH = 128
-SLOW_CONSUMER = "SLOW_CONSUMER"
 
 # graphql-ws's close codes.
 BAD_REQUEST = 4400
@@ -321,7 +320,7 @@ class _Connection:
                 async for result in run.results():
                     assert result is not None  # no heartbeats asked for: the connection pings
                     self._send({"id": id, "type": "next", "payload": result.body})
-                    if _too_slow(result):
+                    if result.ends_stream:
                         self._end(TRY_AGAIN_LATER, "Slow consumer: fell behind its events")
                         return
             finally:
@@ -344,10 +343,3 @@ def _authorization(payload: dict[str, Any]) -> object:
                 if name in source:
                     return source[name]
     return None
-
-
-def _too_slow(result: Result) -> bool:
-    return any(
-        isinstance(error, dict) and (error.get("extensions") or {}).get("code") == SLOW_CONSUMER
-        for error in result.body.get("errors") or ()
-    )

@@ -23,8 +23,6 @@ DELIMITER = b"\r\n--" + BOUNDARY
 PART_HEAD = b"\r\ncontent-type: application/json; charset=utf-8\r\n\r\n"
 END = b"--\r\n"
 HEARTBEAT = PART_HEAD + b"{}" + DELIMITER
-# Errors that end the stream (the gateway's, not the operation's) go outside the payload.
-TRANSPORT_ERRORS = frozenset({"SLOW_CONSUMER"})
 
 
 def accepts_multipart_subscriptions(accept: str | None) -> bool:
@@ -42,12 +40,8 @@ def accepts_multipart_subscriptions(accept: str | None) -> bool:
 def _part(result: Result | None) -> bytes:
     if result is None:
         return HEARTBEAT
-    errors = result.body.get("errors") or ()
-    if result.body.get("data") is None and any(
-        isinstance(error.get("extensions"), dict)
-        and error["extensions"].get("code") in TRANSPORT_ERRORS
-        for error in errors
-    ):
+    # An error that ends the stream (the gateway's, not the operation's) is outside the payload.
+    if result.ends_stream:
         body = orjson.dumps({"payload": None, "errors": result.body["errors"]})
     else:
         body = orjson.dumps({"payload": result.body})

@@ -7,6 +7,7 @@ from typing import Any
 from strawberry.types import ExecutionResult
 
 from gateway.error_formatting import format_error
+from gateway.errors import SubscriberTooSlow
 from gateway.observability import metrics
 
 
@@ -19,6 +20,17 @@ class Result:
         self.body = body
         self.request_error = request_error
 
+    @property
+    def codes(self) -> list[object]:
+        """The `extensions.code` of each of its errors."""
+        return _codes(self.body.get("errors") or [])
+
+    @property
+    def ends_stream(self) -> bool:
+        """Whether the gateway ended the operation (its subscriber fell behind): for the
+        transports, no result of the operation but the end of it."""
+        return self.body.get("data") is None and SubscriberTooSlow.code in self.codes
+
 
 def result_of(result: ExecutionResult) -> Result:
     errors = result.errors or []
@@ -27,8 +39,8 @@ def result_of(result: ExecutionResult) -> Result:
     request_error = result.data is None and bool(errors) and all(e.path is None for e in errors)
     body: dict[str, Any] = {} if request_error else {"data": result.data}
     if errors:
-        formatted = body["errors"] = [format_error(error) for error in errors]
-        metrics.count_errors(_codes(formatted))
+        body["errors"] = [format_error(error) for error in errors]
+        metrics.count_errors(_codes(body["errors"]))
     if result.extensions:
         body["extensions"] = result.extensions
     return Result(body, request_error=request_error)

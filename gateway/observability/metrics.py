@@ -26,7 +26,6 @@ from prometheus_client import (
     Histogram,
     disable_created_metrics,
 )
-from prometheus_client.registry import Collector
 
 from gateway.observability.tracing import exemplar
 
@@ -228,7 +227,3 @@ def watch_circuit(read_state: Callable[[], str], states: list[str]) -> None:
         circuit_state.labels(state).set_function(
             lambda state=state: 1.0 if read_state() == state else 0.0  # type: ignore[misc]
         )
-
-
-def register(collector: Collector) -> None:
-    REGISTRY.register(collector)

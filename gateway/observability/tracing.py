@@ -16,7 +16,7 @@ from opentelemetry import context, propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.trace import NonRecordingSpan, Span, SpanKind, Status, StatusCode
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from opentelemetry.util.types import AttributeValue
 
 SERVICE_NAME = "invoice-gateway"
@@ -128,7 +128,6 @@ def exemplar() -> dict[str, str] | None:
 
 
 __all__ = [
-    "NonRecordingSpan",
     "Span",
     "SpanKind",
     "active",

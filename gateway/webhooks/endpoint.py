@@ -17,7 +17,6 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -58,11 +57,9 @@ class WebhookEndpoint:
 
     async def handle(self, request: Request) -> JSONResponse:
         try:
-            response = await self._receive(request)
+            return await self._receive(request)
         except WebhookError as error:
-            response = _error_response(error)
-        metrics.webhook_deliveries.labels(_outcome(response)).inc()
-        return response
+            return _error_response(error)
 
     async def _receive(self, request: Request) -> JSONResponse:
         options = self._options
@@ -75,10 +72,10 @@ class WebhookEndpoint:
             return _refused("wrong signature")
         delivery = parse_delivery(body)
         if isinstance(delivery, Ping):
-            return JSONResponse({"status": "ok"})
+            return _taken("ping", {"status": "ok"})
         if isinstance(delivery, OtherEvent):
             logger.info("webhook delivery taken: not an invoice event, so not published")
-            return JSONResponse({"status": "ignored", "reason": "not an invoice event"})
+            return _taken("ignored", {"status": "ignored", "reason": "not an invoice event"})
         return await self._publish(
             request.state.events,
             request.state.seen_deliveries,
@@ -92,7 +89,7 @@ class WebhookEndpoint:
         with tracing.span("webhook.dedup.claim"):
             claim = await seen.claim(key)
         if claim is Claim.SEEN:
-            return JSONResponse({"status": "duplicate", "id": key})
+            return _taken("duplicate", {"status": "duplicate", "id": key})
         if claim is Claim.IN_FLIGHT:
             raise DeliveryInProgress("This delivery is being taken right now; retry later.")
         try:
@@ -113,7 +110,7 @@ class WebhookEndpoint:
             # Published: the event is not lost, so the answer is 200. A retry after the lease
             # would be published again, which is better than not at all.
             logger.warning("webhook delivery published but not marked seen")
-        return JSONResponse({"status": "published", "id": key})
+        return _taken("published", {"status": "published", "id": key})
 
     async def _read_body(self, request: Request) -> bytes:
         limit = self._options.max_bytes
@@ -139,11 +136,9 @@ class WebhookEndpoint:
 _OUTCOMES = {401: "refused", 400: "invalid", 503: "unavailable"}
 
 
-def _outcome(response: JSONResponse) -> str:
-    if response.status_code != 200:
-        return _OUTCOMES.get(response.status_code, "failed")
-    status = orjson.loads(response.body).get("status")
-    return "ping" if status == "ok" else str(status)
+def _taken(outcome: str, body: dict[str, str]) -> JSONResponse:
+    metrics.webhook_deliveries.labels(outcome).inc()
+    return JSONResponse(body)
 
 
 def _refused(why: str) -> JSONResponse:
@@ -153,6 +148,7 @@ def _refused(why: str) -> JSONResponse:
 
 
 def _error_response(error: WebhookError) -> JSONResponse:
+    metrics.webhook_deliveries.labels(_OUTCOMES.get(error.status, "failed")).inc()
     body: dict[str, object] = {"code": error.code, "message": error.message}
     headers: dict[str, str] = {}
     if isinstance(error, InvalidDelivery):

@@ -6,7 +6,7 @@ and never with strings.
 
 Output formatting is deliberately dumb: the scalar writes what it is given in plain notation.
 Whether an amount shows two fraction digits or a quantity none is decided when the upstream
-response is mapped (see `gateway.rest.values`), because only the mapping knows what a
+response is mapped (see `gateway.rest.forms`), because only the mapping knows what a
 number means.
 """
 

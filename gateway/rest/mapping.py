@@ -12,12 +12,13 @@ field; mapping an object then runs those readers, with no look-up of declaration
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from gateway.errors import MissingId
+from gateway.rest import forms
 from gateway.rest.values import Fields
 from gateway.types.attachment import Attachment
-from gateway.types.base import Mapped
+from gateway.types.base import Deferred, Mapped
 from gateway.types.invoice import Invoice
 from gateway.types.payment_information import PaymentInformation
 from gateway.types.receivable import Receivable
@@ -28,24 +29,6 @@ M = TypeVar("M", bound=Mapped)
 Raw = Mapping[str, object]
 Read = Callable[[Fields], object]
 
-# The `Fields` reader of each scalar form; the lenient rules live there.
-_SCALARS: Mapping[Form, str] = {
-    Form.TEXT: "text",
-    Form.BOOLEAN: "boolean",
-    Form.INTEGER: "integer",
-    Form.ID: "id",
-    Form.INTEGER_ID: "id",
-    Form.UUID: "id",
-    Form.AMOUNT: "amount",
-    Form.QUANTITY: "quantity",
-    Form.DATE_DMY_DASH: "date",
-    Form.DATE_DMY_SLASH: "date",
-    Form.DATE_ISO: "date",
-    Form.MONTH: "date",
-    Form.TIMESTAMP: "datetime",
-}
-
-
 _compiled: dict[type, Callable[[Raw], Any]] = {}
 
 
@@ -55,6 +38,24 @@ def mapper(cls: type[M]) -> Callable[[Raw], M]:
     if build is None:
         build = _compiled[cls] = _compile(cls)
     return build
+
+
+def deferred(cls: type[M]) -> Callable[[Raw], M]:
+    """Like `mapper(cls)`, but what it answers is a `Deferred` standing in for the `cls`,
+    built only if something reads it; an object without an `id` raises `MissingId` now, as
+    mapping it would."""
+    build = mapper(cls)
+    key = next(field.key for field in wire_fields(cls) if field.attribute == "id")
+    missing = f"the upstream's {words(cls.__name__)} has no id"
+
+    def defer(raw: Raw) -> M:
+        id = Fields(raw).id(key)
+        if id is None:
+            raise MissingId(missing)
+        return cast(M, Deferred(cls, raw, build, id))  # type: ignore[arg-type]
+
+    defer.__qualname__ = defer.__name__ = f"{cls.__name__.lower()}_deferred"
+    return defer
 
 
 def _compile(cls: type[M]) -> Callable[[Raw], M]:
@@ -101,18 +102,16 @@ def _reader(field: WireField, name: str, namespace: dict[str, Any]) -> str:
         namespace[name] = _nested(field.item, key, attribute, many=field.form is Form.LIST)
         return f"{name}(f)"
     # Problems are keyed by attribute, which the reader defaults to the key.
-    extra = "" if key == attribute else f", attribute={attribute!r}"
-    if field.form is Form.ENUM:
-        namespace[name] = field.enum
-        extra = f", {name}{extra}"
-        if field.legacy:
-            namespace[f"{name}_legacy"] = field.legacy
-            extra += f", legacy={name}_legacy"
-    method = "enum" if field.form is Form.ENUM else _SCALARS[field.form]
-    read = f"f.{method}({key!r}{extra})"
+    namespace[name] = (
+        forms.enumeration(field.enum, field.legacy)
+        if field.form is Form.ENUM and field.enum is not None
+        else forms.READERS[field.form]
+    )
+    extra = "" if key == attribute else f", {attribute!r}"
+    read = f"f.read({key!r}, {name}{extra})"
     for alias in field.aliases:
         # The first key with a value wins.
-        read = f"(_v if (_v := {read}) is not None else f.{method}({alias!r}{extra}))"
+        read = f"(_v if (_v := {read}) is not None else f.read({alias!r}, {name}{extra}))"
     return read
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from typing import Any
 
 import strawberry
 
@@ -29,7 +31,64 @@ def resolve_field(source: object, name: str) -> object:
     value = getattr(source, name)
     if value is None and isinstance(source, Mapped) and name in source.problems:
         raise UpstreamInvalidValue(
-            f"The upstream sent a value for {type(source).__name__}.{name} that the gateway "
+            f"The upstream sent a value for {source.__class__.__name__}.{name} that the gateway "
             f"cannot represent: {source.problems[name]}."
         )
     return value
+
+
+class Deferred:
+    """Stands in for a mapped object that is built only when something reads it.
+
+    The REST layer answers reads with these (`gateway.rest.mapping.deferred`): a response
+    whose selection the compiled execution can project straight from the upstream's object
+    (`gateway.rest.projection`) never builds the object at all. Anything else that touches
+    one gets the mapped object's attributes, built once, as Django's `SimpleLazyObject` does;
+    `__class__` answers the mapped type, so `isinstance` holds too. `id`, which pagination
+    reads for every row, is read when the stand-in is made.
+    """
+
+    __slots__ = ("_build", "_mapped", "id", "mapped_type", "source")
+    _build: Callable[[object], Mapped]
+    _mapped: Mapped
+    id: str
+    source: object
+    mapped_type: type[Mapped]
+
+    def __init__(
+        self, mapped_type: type[Mapped], source: object, build: Callable[[object], Mapped], id: str
+    ) -> None:
+        set_slot = object.__setattr__
+        set_slot(self, "mapped_type", mapped_type)
+        set_slot(self, "source", source)
+        set_slot(self, "_build", build)
+        set_slot(self, "id", id)
+
+    def mapped(self) -> Mapped:
+        """The object itself, built on first use."""
+        try:
+            return self._mapped
+        except AttributeError:
+            mapped = self._build(self.source)
+            object.__setattr__(self, "_mapped", mapped)
+            return mapped
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type[Mapped]:  # type: ignore[override]
+        return self.mapped_type
+
+    def __getattr__(self, name: str) -> Any:
+        if name in Deferred.__slots__:  # a slot not set yet: never recurse through mapped()
+            raise AttributeError(name)
+        return getattr(self.mapped(), name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        setattr(self.mapped(), name, value)
+
+    def __eq__(self, other: object) -> bool:
+        return self.mapped() == (other.mapped() if type(other) is Deferred else other)
+
+    __hash__ = None  # type: ignore[assignment]  # as the dataclasses it stands for
+
+    def __repr__(self) -> str:
+        return repr(self.mapped())

@@ -20,6 +20,9 @@ COLOURS = {
     "gateway": "#1f77b4",
     "gateway-1w": "#1f77b4",
     "gateway-2w": "#2ca02c",
+    "aiohttp-proxy": "#bcbd22",
+    "hand-written": "#bcbd22",
+    "hive-gateway": "#e377c2",
 }
 
 

@@ -20,4 +20,29 @@ export const composeConfig = defineConfig({
       }),
     },
   ],
+  // The graph page's links (bench/run-reads' graph scenario): each invoice's contract and
+  // customer read by the REST endpoints the gateway uses. An invoice does not say which
+  // organization found it, so the contract is read under the graph page's organization (2).
+  additionalTypeDefs: /* GraphQL */ `
+    extend type Invoice {
+      contract: Contract
+        @resolveTo(
+          sourceName: "Invoicing"
+          sourceTypeName: "Query"
+          sourceFieldName: "getContract"
+          requiredSelectionSet: "{ contract_id }"
+          sourceArgs: { organization_id: "2", id: "{root.contract_id}" }
+          result: "contract"
+        )
+      customer: Company
+        @resolveTo(
+          sourceName: "Invoicing"
+          sourceTypeName: "Query"
+          sourceFieldName: "getCompany"
+          requiredSelectionSet: "{ customer_id }"
+          sourceArgs: { id: "{root.customer_id}" }
+          result: "company"
+        )
+    }
+  `,
 });

@@ -46,8 +46,10 @@ from gateway.fastpath.compat import (
     GraphQLResolveInfoHelpers,
     StrawberryGraphQLCoreExecutionContext,
 )
+from gateway.fastpath.selections import is_plain, selection
 from gateway.fastpath.variables import prepared_operation
-from gateway.types.base import resolve_field
+from gateway.rest.projection import Unprojectable, projector
+from gateway.types.base import Deferred, resolve_field
 
 Plan = Callable[[Any], Any]
 FieldDetailsList = list[FieldDetails]
@@ -229,14 +231,22 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if field_def is None:
                 return None
             field = (field_def.extensions or {}).get(DEFINITION_BACKREF)
-            if not isinstance(field, StrawberryField) or not _is_plain(field):
+            if not isinstance(field, StrawberryField) or not is_plain(field):
                 return None
             complete = self._compile_value(field_def.type, group)
             if complete is None:
                 return None
             entries.append((response_key, field.python_name, complete))
+        selected = selection(return_type, collected.grouped_field_set, self.collect_subfields)
+        project = None if selected is None else projector(selected)
 
         def plan(source: Any) -> dict[str, Any]:
+            if project is not None and type(source) is Deferred:
+                # Straight from the upstream's object; mapping it is the fallback.
+                try:
+                    return project(source)
+                except Unprojectable:
+                    raise _Fallback from None
             completed: dict[str, Any] = {}
             for response_key, attribute, complete in entries:
                 if attribute is None:
@@ -277,16 +287,6 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
 def _constant(value: str) -> Callable[[Any], str]:
     return lambda _ignored: value
-
-
-def _is_plain(field: StrawberryField) -> bool:
-    return (
-        field.base_resolver is None
-        and not field.arguments
-        and not field.extensions
-        and not field.permission_classes
-        and not field.directives
-    )
 
 
 def _required(value: Any) -> Any:

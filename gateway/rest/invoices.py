@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gateway.errors import UpstreamNotFound
 from gateway.rest import envelopes
-from gateway.rest.mapping import invoice_from_rest
+from gateway.rest.mapping import invoice_deferred
 from gateway.rest.paged_search import read_window
 from gateway.rest.search import invoice_search_params
 from gateway.rest.session import UpstreamSession
@@ -80,7 +80,7 @@ class InvoicesAPI:
             response = await self._session.read(path)
         except UpstreamNotFound:
             return []
-        return envelopes.many(response, "invoices", invoice_from_rest)
+        return envelopes.many(response, "invoices", invoice_deferred)
 
     async def search(
         self,
@@ -104,13 +104,11 @@ class InvoicesAPI:
             None if organization is None else f"organizations/{organization}/invoices/search",
             lambda page, size: invoice_search_params(filter, page=page, per_page=size),
             "invoices",
-            invoice_from_rest,
+            lambda raw: invoice_deferred(raw, found_under=organization),
             lambda invoice: str(invoice.id),
             first=first,
             after=after,
         )
-        for _, invoice in found.edges:
-            invoice.found_under = organization
         return InvoiceConnection(
             edges=[InvoiceEdge(cursor=cursor, node=node) for cursor, node in found.edges],
             page_info=found.page_info,
@@ -119,4 +117,4 @@ class InvoicesAPI:
 
 
 def _invoice(response: UpstreamResponse) -> Invoice:
-    return envelopes.one(response, "invoice", invoice_from_rest)
+    return envelopes.one(response, "invoice", invoice_deferred)

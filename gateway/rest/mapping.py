@@ -11,6 +11,7 @@ field; mapping an object then runs those readers, with no look-up of declaration
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
@@ -40,22 +41,33 @@ def mapper(cls: type[M]) -> Callable[[Raw], M]:
     return build
 
 
-def deferred(cls: type[M]) -> Callable[[Raw], M]:
+def deferred(cls: type[M]) -> Callable[..., M]:
     """Like `mapper(cls)`, but what it answers is a `Deferred` standing in for the `cls`,
-    built only if something reads it; an object without an `id` raises `MissingId` now, as
-    mapping it would."""
+    built only if something reads it. An object without an `id` raises `MissingId` now, as
+    mapping it would. Keyword arguments are private attributes to set once it is built
+    (`found_under=...`). A type without an `id` is mapped at once."""
     build = mapper(cls)
-    key = next(field.key for field in wire_fields(cls) if field.attribute == "id")
+    key = next((field.key for field in wire_fields(cls) if field.attribute == "id"), None)
+    if key is None:
+        return build
     missing = f"the upstream's {words(cls.__name__)} has no id"
 
-    def defer(raw: Raw) -> M:
+    def defer(raw: Raw, **private: object) -> M:
         id = Fields(raw).id(key)
         if id is None:
             raise MissingId(missing)
-        return cast(M, Deferred(cls, raw, build, id))  # type: ignore[arg-type]
+        make = functools.partial(_built_with, build, private) if private else build
+        return cast(M, Deferred(cls, raw, make, id))  # type: ignore[arg-type]
 
     defer.__qualname__ = defer.__name__ = f"{cls.__name__.lower()}_deferred"
     return defer
+
+
+def _built_with(build: Callable[[Raw], M], private: dict[str, object], raw: Raw) -> M:
+    mapped = build(raw)
+    for name, value in private.items():
+        setattr(mapped, name, value)
+    return mapped
 
 
 def _compile(cls: type[M]) -> Callable[[Raw], M]:
@@ -137,7 +149,9 @@ def _nested(item: type[Mapped], key: str, attribute: str, *, many: bool) -> Read
 
 # The resources' mappers, compiled at import, which is start-up.
 invoice_from_rest = mapper(Invoice)
+invoice_deferred = deferred(Invoice)
 receivable_from_rest = mapper(Receivable)
+receivable_deferred = deferred(Receivable)
 service_from_rest = mapper(Service)
 attachment_from_rest = mapper(Attachment)
 payment_information_from_rest = mapper(PaymentInformation)

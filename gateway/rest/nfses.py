@@ -8,14 +8,14 @@ same cursor connection (see `gateway.rest.pagination`).
 from __future__ import annotations
 
 from gateway.rest import pagination
-from gateway.rest.mapping import mapper
+from gateway.rest.mapping import deferred
 from gateway.rest.paged_search import read_window
 from gateway.rest.session import UpstreamSession
 from gateway.rest.translate import query_params
 from gateway.rest.writer import integer_id
 from gateway.types.nfse import Nfse, NfseConnection, NfseEdge, NfseFilter
 
-nfse_from_rest = mapper(Nfse)
+nfse_deferred = deferred(Nfse)
 
 
 def nfse_search_params(filter: NfseFilter | None, *, page: int, per_page: int) -> dict[str, str]:
@@ -56,7 +56,7 @@ class NfsesAPI:
             path,
             lambda page, size: nfse_search_params(filter, page=page, per_page=size),
             "nfses",
-            nfse_from_rest,
+            nfse_deferred,
             lambda nfse: str(nfse.id),
             first=first,
             after=after,

@@ -6,7 +6,7 @@ import datetime as dt
 
 from gateway.errors import UpstreamNotFound
 from gateway.rest import envelopes
-from gateway.rest.mapping import receivable_from_rest
+from gateway.rest.mapping import receivable_deferred
 from gateway.rest.search import receivable_search_params
 from gateway.rest.session import UpstreamSession
 from gateway.rest.translate import receivable_path, receive_request
@@ -47,7 +47,7 @@ class ReceivablesAPI:
             response = await self._session.read(path, params)
         except UpstreamNotFound:
             return []
-        return envelopes.many(response, "receivables", receivable_from_rest)
+        return envelopes.many(response, "receivables", receivable_deferred)
 
     async def receive(
         self, input: ReceiveReceivableInput, *, idempotency_key: str | None = None
@@ -64,4 +64,4 @@ class ReceivablesAPI:
 
 
 def _receivable(response: UpstreamResponse) -> Receivable:
-    return envelopes.one(response, "receivable", receivable_from_rest)
+    return envelopes.one(response, "receivable", receivable_deferred)

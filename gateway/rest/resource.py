@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 
 from gateway.errors import UpstreamNotFound
 from gateway.rest import envelopes
-from gateway.rest.mapping import mapper
+from gateway.rest.mapping import deferred
 from gateway.rest.session import UpstreamSession
 from gateway.types.base import Mapped
 from gateway.upstream.client import UpstreamResponse
@@ -26,7 +26,7 @@ class Resource(Generic[M]):
 
     def __init__(self, type: type[M], singular: str, plural: str) -> None:
         self.type, self.singular, self.plural = type, singular, plural
-        self._build = mapper(type)
+        self._build = deferred(type)
 
     def one(self, response: UpstreamResponse) -> M:
         """The object under the singular key; an unreadable answer raises."""

@@ -115,4 +115,3 @@ class Fields:
 def has_id(item: object) -> bool:
     """Whether `item` is an object with an `id` that reads as one."""
     return isinstance(item, Mapping) and Fields(item).id("id") is not None
-

@@ -1,0 +1,207 @@
+"""Projections (upstream objects written straight into responses) give exactly what mapping
+and graphql-core give, whatever the upstream sends: every quirk and every broken value of
+every field, nested objects and lists included, on every shape of selection."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from examples.seed import FULL_INVOICE, search_response
+from gateway.types.base import Deferred
+from tests.unit.test_execution import GRAPHQL_CORE, PLANNED, answering, run
+
+PAGE = search_response([1, 2, 3], page=1, per_page=3, total_pages=1)
+TEMPLATE: dict[str, Any] = PAGE["invoices"][0]
+
+FULL_PAGE = (
+    """
+query Page($organizationId: ID!) {
+  invoices(organizationId: $organizationId, first: 3) {
+    edges { node { ...FullInvoice } }
+  }
+}
+"""
+    + FULL_INVOICE
+)
+
+# Aliases, repeated fields, fragments on nested types, `__typename` and a partial selection.
+SHAPED_PAGE = """
+query Page($organizationId: ID!) {
+  invoices(organizationId: $organizationId, first: 3) {
+    __typename
+    edges {
+      node {
+        __typename key: id id ...Money
+        receivables { ... on Receivable { due: dueDate state __typename } id value }
+        services { ...Line total: value }
+        paymentInformation { paymentMethod createdAt id }
+        attachments { url }
+        state when: createdAt
+      }
+    }
+  }
+}
+fragment Money on Invoice { grossValue paymentValue grossValue ...Ids }
+fragment Ids on Invoice { id contractId customerId customerType approvalStatus }
+fragment Line on Service { id name units unitValue }
+"""
+
+VARIABLES = {"organizationId": "1"}
+
+# What the upstream has been seen sending, and what it should never send.
+QUIRKS = st.sampled_from(
+    [
+        None,
+        "",
+        "--",
+        "   ",
+        " padded ",
+        "abc",
+        0,
+        7,
+        -3,
+        2**40,
+        True,
+        False,
+        Decimal("1.50"),
+        Decimal("700.125"),
+        "700.0",
+        "7.0",
+        "1e3",
+        "NaN",
+        "02/06/2025",
+        "2025-06-02",
+        "02-06-2025",
+        "30/02/2025",
+        "06/05/2025 08:28:35 -03:00",
+        "06/05/2025 08:28:35",
+        "2025-05-06T08:28:35Z",
+        "to_emit",
+        "TO_RECEIVE",
+        "somewhere_new",
+        "Company",
+        "person",
+        "approved",
+        "manual",
+        "billet",
+        [],
+        ["IR", 1],
+        {"a": 1},
+        [{"id": 1}],
+        {"id": 5},
+    ]
+)
+
+
+def varied(template: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """`template` with any of its values replaced by a quirk, or its key removed."""
+    changes = st.dictionaries(
+        st.sampled_from(sorted(template)), st.one_of(QUIRKS, st.just(KeyError)), max_size=6
+    )
+
+    def apply(change: dict[str, Any]) -> dict[str, Any]:
+        result = copy.deepcopy(template)
+        for key, value in change.items():
+            if value is KeyError:
+                del result[key]
+            else:
+                result[key] = value
+        return result
+
+    return changes.map(apply)
+
+
+def nested(key: str) -> st.SearchStrategy[object]:
+    item = TEMPLATE[key]
+    if isinstance(item, list):
+        return st.one_of(st.lists(varied(item[0]), max_size=3), QUIRKS)
+    return st.one_of(varied(item), QUIRKS)
+
+
+INVOICES = st.builds(
+    lambda invoice, receivables, services, payment: {
+        **invoice,
+        "receivables": receivables,
+        "services": services,
+        "payment_information": payment,
+    },
+    varied({key: value for key, value in TEMPLATE.items() if key != "id"}),
+    nested("receivables"),
+    nested("services"),
+    nested("payment_information"),
+)
+
+
+def page_of(invoices: list[dict[str, Any]]) -> dict[str, Any]:
+    rows = [{**invoice, "id": index} for index, invoice in enumerate(invoices, 1)]
+    return {**PAGE, "invoices": rows}
+
+
+def answers(document: str, page: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    async def both() -> tuple[dict[str, Any], dict[str, Any]]:
+        handler = answering(200, page)
+        planned = await run(PLANNED, handler, document, VARIABLES)
+        return planned, await run(GRAPHQL_CORE, handler, document, VARIABLES)
+
+    return asyncio.run(both())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(INVOICES, min_size=1, max_size=3), st.sampled_from([FULL_PAGE, SHAPED_PAGE]))
+def test_a_projected_page_answers_exactly_as_mapping_and_graphql_core(
+    invoices: list[dict[str, Any]], document: str
+) -> None:
+    planned, reference = answers(document, page_of(invoices))
+    assert planned == reference
+
+
+@pytest.mark.parametrize("document", [FULL_PAGE, SHAPED_PAGE], ids=["full", "shaped"])
+def test_a_clean_page_is_projected_without_mapping_an_object(
+    document: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mapped: list[object] = []
+    original = Deferred.mapped
+
+    def spy(self: Deferred) -> Any:
+        mapped.append(self.mapped_type)
+        return original(self)
+
+    monkeypatch.setattr(Deferred, "mapped", spy)
+
+    async def planned() -> dict[str, Any]:
+        return await run(PLANNED, answering(200, PAGE), document, VARIABLES)
+
+    body = asyncio.run(planned())
+    edges = body["data"]["invoices"]["edges"]
+    assert [edge["node"]["id"] for edge in edges] == ["1", "2", "3"]
+    assert "errors" not in body
+    assert mapped == []
+
+
+def test_a_value_mapping_flags_falls_back_to_mapping_for_that_object_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mapped: list[str] = []
+    original = Deferred.mapped
+
+    def spy(self: Deferred) -> Any:
+        mapped.append(self.id)
+        return original(self)
+
+    page = copy.deepcopy(PAGE)
+    page["invoices"][1]["issue_date"] = "30/02/2025"
+    _, reference = answers(FULL_PAGE, page)
+    monkeypatch.setattr(Deferred, "mapped", spy)
+    planned = asyncio.run(run(PLANNED, answering(200, page), FULL_PAGE, VARIABLES))
+    assert planned == reference
+    assert [error["path"] for error in planned["errors"]] == [
+        ["invoices", "edges", 1, "node", "issueDate"]
+    ]
+    assert set(mapped) == {"2"}

@@ -125,7 +125,7 @@ def draw(results: ReadResults, path: Path) -> Path:
         "hand-written client and Hive Gateway",
         fontsize=11,
     )
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0, 1, 0.97))
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=80)
     plt.close(figure)

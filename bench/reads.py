@@ -747,7 +747,7 @@ class ReadsBench(scenarios.Bench):
             rate = 0.0
             while served < o.soak_requests:
                 chunk = min(o.soak_every, o.soak_requests - served)
-                duration = 5.0 if rate == 0 else min(600.0, max(1.0, chunk / rate))
+                duration = 2.0 if rate == 0 else min(600.0, max(1.0, chunk / rate))
                 result = load.run(
                     target.url(PAGE),
                     script,

@@ -11,7 +11,7 @@ It covers the success path only. Whatever mapping would record as a problem (an 
 value, a nested object without an id), and a null where the response requires a value, raise
 `Unprojectable`; the execution then maps the object and completes it as ever, errors and all.
 Values that recur (dates, amounts, states) are read and serialized once per process
-(`forms.memoized`).
+(`forms.Memoized`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.rest import forms
-from gateway.rest.values import has_id
 from gateway.types.base import Deferred
 from gateway.types.wire import Form, WireField, wire_fields
 
@@ -99,34 +98,39 @@ def projector(selection: Selection) -> Projector | None:
     return run
 
 
-def _compile(selection: Selection) -> Callable[[Any], dict[str, Any]] | None:
+def _compile(
+    selection: Selection, id_key: str | None = None
+) -> Callable[[Any], dict[str, Any]] | None:
+    """Python source for one selection: one straight-line read per selected field, as
+    `gateway.rest.mapping` compiles mappers. With `id_key`, it first checks what mapping
+    requires of a nested object: an id under that key, selected or not."""
     declared = {field.attribute: field for field in wire_fields(selection.type)}
     namespace: dict[str, Any] = {
         "Unprojectable": Unprojectable,
         "EMPTY": forms.EMPTY,
-        "str": str,
-        "int": int,
-        "bool": bool,
+        "check_id": _check_id,
     }
-    lines = ["def project(raw):", "    get = raw.get", "    out = {}"]
+    lines = ["def project(raw):", "    get = raw.get"]
+    if id_key is not None:
+        lines += [f"    v = get({id_key!r})", "    if v.__class__ is not int: check_id(v)"]
+    written: list[str] = []
     for index, selected in enumerate(selection.fields):
-        name = f"_{index}"
-        target = f"out[{selected.response_key!r}]"
+        name, x = f"_{index}", f"x{index}"
+        written.append(f"{selected.response_key!r}: {x}")
         if selected.attribute is None:
             namespace[name] = selected.constant
-            lines.append(f"    {target} = {name}")
+            lines.append(f"    {x} = {name}")
             continue
         field = declared.get(selected.attribute)
         if field is None or selected.shape is None:
             return None
-        body = _field(field, selected, name, namespace)
+        body = _field(field, selected.shape, name, x, namespace)
         if body is None:
             return None
         lines += body
         if selected.required:
-            lines.append("    if x is None: raise Unprojectable")
-        lines.append(f"    {target} = x")
-    lines.append("    return out")
+            lines.append(f"    if {x} is None: raise Unprojectable")
+    lines.append(f"    return {{{', '.join(written)}}}")
     # The source holds identifiers and repr() literals taken from declarations and the
     # document's response keys, which are GraphQL names (letters, digits, underscores).
     exec("\n".join(lines), namespace)
@@ -136,50 +140,77 @@ def _compile(selection: Selection) -> Callable[[Any], dict[str, Any]] | None:
 
 
 def _field(
-    field: WireField, selected: Selected, name: str, namespace: dict[str, Any]
+    field: WireField, shape: Leaf | Selection, name: str, x: str, namespace: dict[str, Any]
 ) -> list[str] | None:
-    """Lines setting `x` to the response's value of one field."""
-    shape = selected.shape
+    """Lines setting the local `x` to the response's value of one field."""
+    get = f"    v = get({field.key!r})"
     if field.form is Form.LIST and field.item is None:
         if not isinstance(shape, Leaf):
             return None
         namespace[name] = _texts(shape.output)
-        return [f"    v = get({field.key!r})", f"    x = None if v is None else {name}(v)"]
+        return [get, f"    {x} = None if v is None else {name}(v)"]
     if field.form in (Form.OBJECT, Form.LIST):
         if not isinstance(shape, Selection) or field.item is None:
             return None
-        nested = _compile(shape)
+        if field.form is Form.LIST:
+            # Mapping requires every item of a list to have an `id`.
+            nested = _compile(shape, "id")
+            if nested is None:
+                return None
+            namespace[name] = nested
+            return [
+                get,
+                f"    if v is None: {x} = None",
+                f"    elif v.__class__ is list: {x} = [{name}(item) for item in v]",
+                "    else: raise Unprojectable",
+            ]
+        nested = _compile(shape, _id_key(field.item))
         if nested is None:
             return None
-        if field.form is Form.LIST:
-            namespace[name] = _many(nested)
-            return [f"    v = get({field.key!r})", f"    x = None if v is None else {name}(v)"]
-        namespace[name] = _one(nested, _id_key(field.item))
+        namespace[name] = nested
+        namespace["Mapping"] = Mapping
         return [
-            f"    v = get({field.key!r})",
-            f'    x = None if v is None or v == "" else {name}(v)',
+            get,
+            f'    if v is None or v == "": {x} = None',
+            f"    elif isinstance(v, Mapping): {x} = {name}(v)",
+            "    else: raise Unprojectable",
         ]
     if not isinstance(shape, Leaf):
         return None
-    namespace[name] = _composite(field, shape.output)
+    composite = namespace[name] = _composite(field, shape.output)
     if field.aliases:
         # The first key with a value wins, as in mapping.
-        lines = [f"    v = get({field.key!r})", f"    x = None if v is None else {name}(v)"]
+        lines = [get, f"    {x} = None if v is None else {name}(v)"]
         for alias in field.aliases:
-            lines += ["    if x is None:", f"        v = get({alias!r})"]
-            lines.append(f"        x = None if v is None else {name}(v)")
+            lines += [f"    if {x} is None:", f"        v = get({alias!r})"]
+            lines.append(f"        {x} = None if v is None else {name}(v)")
         return lines
-    lines = [f"    v = get({field.key!r})"]
+    lines = [get, f"    if v is None: {x} = None"]
     if field.form in _TEXTUAL and str in shape.passes:
         # Text with nothing to strip is written as it came; an integer id as its digits.
-        lines += ["    if v.__class__ is str and v.strip() is v and v not in EMPTY: x = v"]
-        lines += ["    elif v.__class__ is int: x = str(v)"]
-        lines += [f"    else: x = None if v is None else {name}(v)"]
+        lines += [f"    elif v.__class__ is str and v.strip() is v and v not in EMPTY: {x} = v"]
+        lines += [f"    elif v.__class__ is int: {x} = str(v)"]
     elif field.form is Form.BOOLEAN and bool in shape.passes:
-        lines += [f"    x = v if v.__class__ is bool else None if v is None else {name}(v)"]
+        lines += [f"    elif v.__class__ is bool: {x} = v"]
+    if isinstance(composite, forms.Memoized):
+        # The memo's look-up inline; an unhashable value (an array) is read, and refused.
+        namespace[f"{name}_answers"] = composite.answers
+        lines += [
+            "    else:",
+            f"        try: {x} = {name}_answers[v]",
+            f"        except (KeyError, TypeError): {x} = {name}(v)",
+        ]
     else:
-        lines += [f"    x = None if v is None else {name}(v)"]
+        lines += [f"    else: {x} = {name}(v)"]
     return lines
+
+
+def _check_id(value: object) -> None:
+    """What mapping requires of an object's `id` (see `mapper`): a value that reads as one."""
+    value = forms.blank(value)
+    if value is None:
+        raise Unprojectable
+    forms.identifier(value)
 
 
 def _composite(field: WireField, output: Output) -> Output:
@@ -200,7 +231,7 @@ def _composite(field: WireField, output: Output) -> Output:
             value = blank(value)
             return None if value is None else output(read(value))
 
-        composite = forms.memoized(write) if field.form in _RECURRING else write
+        composite = forms.Memoized(write) if field.form in _RECURRING else write
         _composites[key] = composite
     return composite
 
@@ -214,32 +245,3 @@ def _texts(output: Output) -> Output:
 
 def _id_key(item: type) -> str | None:
     return next((field.key for field in wire_fields(item) if field.attribute == "id"), None)
-
-
-def _one(project: Callable[[Any], dict[str, Any]], id_key: str | None) -> Output:
-    def write(value: object) -> object:
-        if not isinstance(value, Mapping):
-            raise Unprojectable
-        if id_key is not None:
-            # Mapping makes a nested object without an id a problem of its field.
-            id = forms.blank(value.get(id_key))
-            if id is None:
-                raise Unprojectable
-            forms.identifier(id)  # raises for what is no id
-        return project(value)
-
-    return write
-
-
-def _many(project: Callable[[Any], dict[str, Any]]) -> Output:
-    def write(value: object) -> object:
-        if not isinstance(value, list):
-            raise Unprojectable
-        written = []
-        for item in value:
-            if not has_id(item):
-                raise Unprojectable
-            written.append(project(item))
-        return written
-
-    return write

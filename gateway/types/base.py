@@ -80,6 +80,10 @@ class Deferred:
     def __getattr__(self, name: str) -> Any:
         if name in Deferred.__slots__:  # a slot not set yet: never recurse through mapped()
             raise AttributeError(name)
+        if name.startswith("__"):
+            # Protocol probes (`hasattr(value, "__await__")`, as graphql-core asks of every
+            # list item) and type-level names: the type answers them, with nothing mapped.
+            return getattr(self.mapped_type, name)
         return getattr(self.mapped(), name)
 
     def __setattr__(self, name: str, value: object) -> None:

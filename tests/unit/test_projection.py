@@ -10,10 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from graphql import GraphQLObjectType, get_named_type
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strawberry.types.field import StrawberryField
 
-from examples.seed import FULL_INVOICE, search_response
+from examples.seed import FULL_INVOICE, load_fixture, search_response
+from gateway.fastpath.selections import is_plain
 from gateway.types.base import Deferred
 from tests.unit.test_execution import GRAPHQL_CORE, PLANNED, answering, run
 
@@ -205,3 +208,93 @@ def test_a_value_mapping_flags_falls_back_to_mapping_for_that_object_only(
         ["invoices", "edges", 1, "node", "issueDate"]
     ]
     assert set(mapped) == {"2"}
+
+
+def plain_selection(type_name: str, depth: int = 2) -> str:
+    """Every field of `type_name` read from its upstream object (no resolver, no arguments),
+    nested objects included, as a selection set."""
+    type_ = PLANNED._schema.type_map[type_name]
+    assert isinstance(type_, GraphQLObjectType)
+    parts = []
+    for name, field_def in type_.fields.items():
+        field = (field_def.extensions or {}).get("strawberry-definition")
+        if field_def.args or not isinstance(field, StrawberryField) or not is_plain(field):
+            continue
+        named = get_named_type(field_def.type)
+        if isinstance(named, GraphQLObjectType):
+            if depth > 0:
+                parts.append(f"{name} {{ {plain_selection(named.name, depth - 1)} }}")
+        else:
+            parts.append(name)
+    return " ".join(parts)
+
+
+def quirky(template: object) -> st.SearchStrategy[Any]:
+    """Any upstream object shaped like `template`, its values (nested ones too) quirks."""
+    if isinstance(template, list):
+        return st.one_of(st.lists(quirky(template[0]), max_size=2), QUIRKS) if template else QUIRKS
+    if not isinstance(template, dict):
+        return st.just(template)
+    fields = {key: quirky(value) for key, value in template.items() if key != "id"}
+    return st.one_of(
+        varied(template),
+        st.fixed_dictionaries({"id": st.just(template.get("id"))}, optional=fields),
+    )
+
+
+# Resources read as lists, each with a documented answer to vary: (field and arguments,
+# its type, the fixture, its list key, keys the upstream has also written).
+RESOURCES = [
+    ('contracts(organizationId: "1")', "Contract", "contract_list.response.json", "contracts"),
+    (
+        'receivables(contractId: "3")',
+        "Receivable",
+        "receivables-search.response.json",
+        "receivables",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "type_name", "fixture", "key"), RESOURCES, ids=[r[1] for r in RESOURCES]
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_resource_read_is_projected_exactly_as_it_is_mapped(
+    field: str, type_name: str, fixture: str, key: str, data: st.DataObject
+) -> None:
+    template = load_fixture(fixture)[key][0]
+    extra = {"state": 1} if type_name == "Contract" else {"boleto_url": "https://b/1.pdf"}
+    rows = data.draw(st.lists(quirky({**template, **extra}), min_size=1, max_size=3))
+    body = {key: [{**row, "id": index} for index, row in enumerate(rows, 1)]}
+    document = f"query Read {{ {field} {{ {plain_selection(type_name)} }} }}"
+
+    async def both() -> tuple[dict[str, Any], dict[str, Any]]:
+        handler = answering(200, body)
+        return await run(PLANNED, handler, document, {}), await run(
+            GRAPHQL_CORE, handler, document, {}
+        )
+
+    planned, reference = asyncio.run(both())
+    assert planned == reference
+
+
+@pytest.mark.parametrize(
+    ("field", "type_name", "fixture", "key"), RESOURCES, ids=[r[1] for r in RESOURCES]
+)
+def test_a_documented_resource_read_maps_nothing(
+    field: str, type_name: str, fixture: str, key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mapped: list[object] = []
+    original = Deferred.mapped
+
+    def spy(self: Deferred) -> Any:
+        mapped.append(self.mapped_type)
+        return original(self)
+
+    monkeypatch.setattr(Deferred, "mapped", spy)
+    document = f"query Read {{ {field} {{ {plain_selection(type_name)} }} }}"
+    body = asyncio.run(run(PLANNED, answering(200, load_fixture(fixture)), document, {}))
+    assert "errors" not in body
+    assert body["data"][field.partition("(")[0]]
+    assert mapped == []

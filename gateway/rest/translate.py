@@ -37,6 +37,7 @@ from gateway.rest.writer import (
     upstream_date,
     uuid,
 )
+from gateway.rest.writer_compiler import Custom, Nested, Part, Value, compile_writer
 from gateway.scalars import UploadedFile
 from gateway.types.invoice import CreateInvoiceInput, InvoiceReference, UpdateInvoiceInput
 from gateway.types.receivable import ReceivableReference, ReceiveReceivableInput
@@ -146,40 +147,27 @@ def writer(cls: type, *, exclude: tuple[str, ...] = ()) -> ItemWriter:
     """The function writing one `cls` input as a REST JSON object; compiled once per type."""
     write = _writers.get((cls, exclude))
     if write is None:
-        steps = tuple(
-            _step(field)
+        parts = tuple(
+            _part(field)
             for field in wire_fields(cls)
             if field.sent and field.attribute not in exclude
         )
-        write = _writers[(cls, exclude)] = _compiled(steps)
+        write = _writers[(cls, exclude)] = compile_writer(parts)
     return write
 
 
-def _compiled(steps: tuple[Step, ...]) -> ItemWriter:
-    def write(source: Any, path: list[str], errors: list[UserError]) -> Body:
-        w = Writer(source, path, errors)
-        for step in steps:
-            step(w)
-        return w.body
-
-    return write
-
-
-def _step(field: WireField) -> Step:
+def _part(field: WireField) -> Part:
     name, key = field.attribute, field.key
     if field.form in (Form.OBJECT, Form.LIST):
         assert field.item is not None
-        item = writer(field.item)
-        if field.form is Form.LIST:
-            return lambda w: w.put_list(name, item, key=key)
-        return lambda w: w.put_object(name, item, key=key)
+        return Nested(name, key, writer(field.item), is_list=field.form is Form.LIST)
     if field.form is Form.UPLOAD:
-        return lambda w: _put_upload(w, name)
+        return Custom(lambda w: _put_upload(w, name))
     if field.form is Form.FLATTENED:
         assert field.item is not None
-        return _flattened(name, field.item, prefix=f"{key}_")
+        return Custom(_flattened(name, field.item, prefix=f"{key}_"))
     convert = _converter(field)
-    return lambda w: w.put(name, convert, key=key)
+    return Value(name, key, None if convert is _same else convert)
 
 
 def _converter(field: WireField) -> Convert:

@@ -5,9 +5,9 @@ graphql-core coerces variables by walking the value and its type together on eve
 it rebuilds each variable's type from the AST, walks the whole value once more to bound its
 nesting, and dispatches on the kind of type at every level. For the full `createInvoice`
 input that was a noticeable share of the gateway's CPU per request (bench/README.md has the
-figures). Here each operation's variables get coercers built once from their types, which
-do the same coercion (the same `coerce_input_value` of each leaf, defaults, `out_type`) in
-a fraction of the time.
+figures). Here each operation's variables get coercers generated once from their types
+(`gateway.fastpath.variable_compiler`), which do the same coercion (the same
+`coerce_input_value` of each leaf, defaults, `out_type`) in a fraction of the time.
 
 Like the completion plans in `gateway.fastpath.execution`, a coercer only ever handles values
 that coerce cleanly. At the first thing graphql-core would report (a null in a non-null
@@ -19,24 +19,19 @@ defaults, and types that are recursive or `@oneOf`, are never compiled.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any, NamedTuple
 
 from graphql import (
     DocumentNode,
     FragmentDefinitionNode,
-    GraphQLInputObjectType,
-    GraphQLInputType,
-    GraphQLList,
     GraphQLNonNull,
     GraphQLSchema,
     OperationDefinitionNode,
     Undefined,
     VariableDefinitionNode,
     is_input_type,
-    is_required_input_field,
 )
-from graphql.pyutils import is_iterable
 from graphql.utilities import type_from_ast
 
 from gateway.fastpath.compat import (
@@ -44,10 +39,8 @@ from gateway.fastpath.compat import (
     GraphQLVariableSignature,
     VariableValues,
     VariableValueSource,
-    coerce_default_value,
 )
-
-Coercer = Callable[[Any], Any]
+from gateway.fastpath.variable_compiler import Coercer, compile_coercer
 
 
 class _Fallback(Exception):
@@ -91,7 +84,7 @@ def compile_variables(
         type_ = type_from_ast(schema, definition.type)
         if type_ is None or not is_input_type(type_):
             return None
-        convert = _coercer(type_, ())
+        convert = compile_coercer(type_, _Fallback)
         if convert is None:
             return None
         signature = GraphQLVariableSignature(
@@ -99,90 +92,6 @@ def compile_variables(
         )
         variables.append((signature, isinstance(type_, GraphQLNonNull), convert))
     return VariablesCoercer(variables)
-
-
-def _coercer(type_: GraphQLInputType, seen: tuple[str, ...]) -> Coercer | None:
-    if isinstance(type_, GraphQLNonNull):
-        inner = _coercer(type_.of_type, seen)
-        return None if inner is None else _coerce_non_null(inner)
-    if isinstance(type_, GraphQLList):
-        item = _coercer(type_.of_type, seen)
-        return None if item is None else _coerce_list(item)
-    if isinstance(type_, GraphQLInputObjectType):
-        if type_.is_one_of or type_.name in seen:
-            return None
-        return _coerce_input_object(type_, (*seen, type_.name))
-    coerce = type_.coerce_input_value
-    return None if coerce is None else _coerce_leaf(coerce)
-
-
-def _coerce_non_null(inner: Coercer) -> Coercer:
-    def convert(value: Any) -> Any:
-        if value is None:
-            raise _Fallback
-        return inner(value)
-
-    return convert
-
-
-def _coerce_list(item: Coercer) -> Coercer:
-    def convert(value: Any) -> Any:
-        if value is None:
-            return None
-        if type(value) is list:
-            return [item(element) for element in value]
-        if is_iterable(value):
-            raise _Fallback  # tuples, sets, generators: graphql-core's own business
-        return [item(value)]  # a single value stands for a list of one
-
-    return convert
-
-
-def _coerce_input_object(type_: GraphQLInputObjectType, seen: tuple[str, ...]) -> Coercer | None:
-    fields: list[tuple[str, str, bool, Any, Coercer]] = []
-    for name, field in type_.fields.items():
-        coerce_field = _coercer(field.type, seen)
-        if coerce_field is None:
-            return None
-        required = is_required_input_field(field)
-        fields.append((name, field.out_name or name, required, field, coerce_field))
-    known = frozenset(type_.fields)
-    out_type = type_.out_type
-
-    def convert(value: Any) -> Any:
-        if value is None:
-            return None
-        if type(value) is not dict or not known.issuperset(value):
-            raise _Fallback
-        coerced: dict[str, Any] = {}
-        for name, out_name, required, field, coerce_field in fields:
-            field_value = value.get(name, Undefined)
-            if field_value is Undefined:
-                if required:
-                    raise _Fallback
-                default = coerce_default_value(field)
-                if default is not Undefined:
-                    coerced[out_name] = default
-            else:
-                coerced[out_name] = coerce_field(field_value)
-        return out_type(coerced)
-
-    return convert
-
-
-def _coerce_leaf(coerce: Callable[[Any], Any]) -> Coercer:
-    def convert(value: Any) -> Any:
-        if value is None:
-            return None
-        try:
-            coerced = coerce(value)
-        except Exception:  # whatever the scalar raises, graphql-core words the error
-            raise _Fallback from None
-        if coerced is Undefined:
-            raise _Fallback
-        return coerced
-
-    return convert
 
 
 class PreparedOperation(NamedTuple):

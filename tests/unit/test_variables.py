@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from graphql import DocumentNode, OperationDefinitionNode, parse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from examples.seed import (
@@ -74,6 +76,8 @@ DIRTY: list[tuple[str, str, dict[str, Any]]] = [
     ("an impossible date", CREATE_INVOICE, seed_with(issueDate="2025-02-30")),
     ("an amount that is not a number", CREATE_INVOICE, seed_with(grossValue="lots")),
     ("an integer that is a string", CREATE_INVOICE, seed_with(number="2")),
+    ("a boolean given as 1", CREATE_INVOICE, seed_with(issueNfse=1)),
+    ("an integer past 32 bits", CREATE_INVOICE, seed_with(number=2**31)),
     ("a null list item", CREATE_INVOICE, seed_with(receivables=[None])),
     (
         "an unknown enum value",
@@ -185,3 +189,75 @@ def test_several_operations_go_by_name_or_to_graphql_core() -> None:
     )
     assert built.operation is expected.operation  # type: ignore[union-attr]
     assert comparable(built) == comparable(expected)
+
+
+# Anything a client could send in place of a field, to reach every branch of the generated
+# coercers: nulls, wrong types, integers past 32 bits, lists for objects and objects for lists.
+_ANY_JSON = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(2**40), max_value=2**40),
+        st.decimals(allow_nan=False, allow_infinity=False, places=2),
+        st.sampled_from(["", "2", "2025-06-10", "2025-02-30", "700.10", "BILLET", "x"]),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.dictionaries(st.sampled_from(["dueDate", "grossValue", "colour"]), children),
+    ),
+    max_leaves=6,
+)
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*prefix, index))
+    return found
+
+
+_SEED_PATHS = [path for path in _paths(SEED["input"]) if path]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    changes=st.lists(
+        st.tuples(st.sampled_from(_SEED_PATHS), st.one_of(st.just(...), _ANY_JSON)), max_size=3
+    )
+)
+def test_any_change_to_the_seed_is_coerced_or_refused_as_graphql_core_does(
+    changes: list[tuple[tuple[Any, ...], Any]],
+) -> None:
+    input_ = copy.deepcopy(SEED["input"])
+    for path, value in changes:
+        parent: Any = input_
+        try:
+            for step in path[:-1]:
+                parent = parent[step]
+            if value is ...:
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier change removed or replaced the place
+    document = parse(CREATE_INVOICE)
+    values = {"input": input_}
+    compiled = coercer(document)
+    assert compiled is not None
+    coerced = compiled(values)
+    expected = reference(document, values)
+    if coerced is None:  # handed back: graphql-core has something to report
+        assert isinstance(expected, list)
+    else:
+        assert comparable(_Built(coerced)) == comparable(expected)
+
+
+class _Built:
+    """What `comparable` reads of an execution context, around a compiled coercer's values."""
+
+    def __init__(self, variable_values: Any) -> None:
+        self.variable_values = variable_values

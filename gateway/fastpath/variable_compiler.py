@@ -1,0 +1,173 @@
+"""A variable's coercer as straight-line Python, generated once per variable type.
+
+The closures of `gateway.fastpath.variables` cost a call per level per value: for the
+documented invoice with its receivables and services, about 12 µs of CPU per item. The
+generated code does the same checks in the same order, with each input object's fields as
+constants and the built-in scalars' common case (a `str` for `String` and `ID`, a `bool`,
+a 32-bit `int`) inline; every other leaf goes through its scalar's own `coerce_input_value`.
+Like the closures, it raises `Fallback` at the first thing graphql-core would report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLScalarType,
+    Undefined,
+    is_required_input_field,
+)
+from graphql.pyutils import is_iterable
+from graphql.type.scalars import coerce_boolean, coerce_id, coerce_int, coerce_string
+
+from gateway.fastpath.compat import coerce_default_value
+
+Coercer = Callable[[Any], Any]
+
+# The built-in scalars' coercers, and the test under which each returns its input unchanged.
+_UNCHANGED: dict[Any, str] = {
+    coerce_string: "type({v}) is str",
+    coerce_id: "type({v}) is str",
+    coerce_boolean: "type({v}) is bool",
+    coerce_int: "type({v}) is int and -2147483648 <= {v} <= 2147483647",
+}
+_DEFAULT_OUT_TYPE = GraphQLInputObjectType.out_type
+
+
+class Unsupported(Exception):
+    """A type left to graphql-core (recursive, `@oneOf`, a leaf without a coercer)."""
+
+
+class _Generator:
+    def __init__(self, fallback: type[Exception]) -> None:
+        self.namespace: dict[str, Any] = {
+            "Fallback": fallback,
+            "Undefined": Undefined,
+            "is_iterable": is_iterable,
+            "coerce_default_value": coerce_default_value,
+        }
+        self.functions: list[str] = []
+        self._objects: dict[str, str] = {}
+        self._count = 0
+
+    def _name(self, prefix: str) -> str:
+        self._count += 1
+        return f"{prefix}{self._count}"
+
+    def constant(self, value: Any, prefix: str = "c") -> str:
+        name = self._name(prefix)
+        self.namespace[name] = value
+        return name
+
+    def value(
+        self, type_: GraphQLInputType, v: str, out: str, pad: str, seen: tuple[str, ...]
+    ) -> list[str]:
+        """Lines that set `out` to the coerced `v` (a local that may hold anything)."""
+        if isinstance(type_, GraphQLNonNull):
+            return [
+                f"{pad}if {v} is None:",
+                f"{pad}    raise Fallback",
+                *self._non_null(type_.of_type, v, out, pad, seen),
+            ]
+        return [
+            f"{pad}if {v} is None:",
+            f"{pad}    {out} = None",
+            f"{pad}else:",
+            *self._non_null(type_, v, out, pad + "    ", seen),
+        ]
+
+    def _non_null(
+        self, type_: GraphQLInputType, v: str, out: str, pad: str, seen: tuple[str, ...]
+    ) -> list[str]:
+        if isinstance(type_, GraphQLList):
+            item = self.item_function(type_.of_type, seen)
+            return [
+                f"{pad}if type({v}) is list:",
+                f"{pad}    {out} = [{item}(element) for element in {v}]",
+                f"{pad}elif is_iterable({v}):",
+                f"{pad}    raise Fallback",  # tuples, sets, generators: graphql-core's business
+                f"{pad}else:",
+                f"{pad}    {out} = [{item}({v})]",  # a single value stands for a list of one
+            ]
+        if isinstance(type_, GraphQLInputObjectType):
+            return [f"{pad}{out} = {self.object_function(type_, seen)}({v})"]
+        if not isinstance(type_, (GraphQLScalarType, GraphQLEnumType)):
+            raise Unsupported(str(type_))  # a non-null of a non-null: not a valid type
+        coerce = type_.coerce_input_value
+        if coerce is None:
+            raise Unsupported(type_.name)
+        function = self.constant(coerce, "leaf")
+        general = [
+            f"{pad}try:",
+            f"{pad}    {out} = {function}({v})",
+            f"{pad}except Exception:",  # whatever the scalar raises, graphql-core words it
+            f"{pad}    raise Fallback from None",
+            f"{pad}if {out} is Undefined:",
+            f"{pad}    raise Fallback",
+        ]
+        unchanged = _UNCHANGED.get(coerce)
+        if unchanged is None:
+            return general
+        inner = [line.replace(pad, pad + "    ", 1) for line in general]
+        return [f"{pad}if {unchanged.format(v=v)}:", f"{pad}    {out} = {v}", f"{pad}else:", *inner]
+
+    def item_function(self, type_: GraphQLInputType, seen: tuple[str, ...]) -> str:
+        name = self._name("item")
+        body = self.value(type_, "element", "result", "    ", seen)
+        self.functions.append("\n".join([f"def {name}(element):", *body, "    return result"]))
+        return name
+
+    def object_function(self, type_: GraphQLInputObjectType, seen: tuple[str, ...]) -> str:
+        if type_.is_one_of or type_.name in seen:
+            raise Unsupported(type_.name)
+        if type_.name in self._objects:
+            return self._objects[type_.name]
+        name = self._objects[type_.name] = self._name("object")
+        seen = (*seen, type_.name)
+        known = self.constant(frozenset(type_.fields), "known")
+        lines = [
+            f"def {name}(value):",
+            f"    if type(value) is not dict or not {known}.issuperset(value):",
+            "        raise Fallback",
+            "    coerced = {}",
+        ]
+        for field_name, field in type_.fields.items():
+            out = f"coerced[{(field.out_name or field_name)!r}]"
+            lines.append(f"    v = value.get({field_name!r}, Undefined)")
+            lines.append("    if v is Undefined:")
+            if is_required_input_field(field):
+                lines.append("        raise Fallback")
+            else:
+                lines += [
+                    f"        default = coerce_default_value({self.constant(field, 'field')})",
+                    "        if default is not Undefined:",
+                    f"            {out} = default",
+                ]
+            lines.append("    else:")
+            lines += self.value(field.type, "v", out, "        ", seen)
+        if type_.out_type is _DEFAULT_OUT_TYPE:
+            lines.append("    return coerced")
+        else:
+            lines.append(f"    return {self.constant(type_.out_type, 'out_type')}(coerced)")
+        self.functions.append("\n".join(lines))
+        return name
+
+
+def compile_coercer(type_: GraphQLInputType, fallback: type[Exception]) -> Coercer | None:
+    """The coercer of one variable's type, or `None` if graphql-core must coerce it."""
+    generator = _Generator(fallback)
+    try:
+        body = generator.value(type_, "value", "result", "    ", ())
+    except Unsupported:
+        return None
+    generator.functions.append("\n".join(["def coerce(value):", *body, "    return result"]))
+    source = "\n\n".join(generator.functions)
+    exec(compile(source, "<variables coercer>", "exec"), generator.namespace)
+    coerce: Coercer = generator.namespace["coerce"]
+    return coerce

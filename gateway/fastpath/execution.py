@@ -16,8 +16,9 @@ fields with arguments or resolvers of their own, and abstract types are never pl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, cast
 
 from graphql import (
     DocumentNode,
@@ -171,7 +172,19 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         plan = self._plan(return_type, field_details_list)
-        if plan is not None:
+        if isinstance(plan, _Split):
+            try:
+                completed = plan.plan(result)
+            except _Fallback:
+                pass
+            else:
+                rest = self.execute_fields(
+                    return_type, result, path, plan.resolved, position_context
+                )
+                if self.is_awaitable(rest):
+                    return plan.merged_later(completed, rest)
+                return plan.merged(completed, cast("dict[str, Any]", rest))
+        elif plan is not None:
             try:
                 return plan(result)
             except _Fallback:
@@ -199,45 +212,48 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
             )
         return bool(plannable)
 
-    def _plan(self, return_type: GraphQLObjectType, fields: FieldDetailsList) -> Plan | None:
+    def _plan(
+        self, return_type: GraphQLObjectType, fields: FieldDetailsList
+    ) -> Plan | _Split | None:
         compiled = self.compiled
         if compiled is None:
             return None
         key = ("plan", id(return_type), *(id(details.node) for details in fields))
         try:
-            plan: Plan | None = compiled[key]
+            plan: Plan | _Split | None = compiled[key]
         except KeyError:
             plannable = self._plannable_document(compiled)
-            plan = compiled[key] = self._compile_object(return_type, fields) if plannable else None
+            plan = compiled[key] = (
+                self._compile_object(return_type, fields, split=True) if plannable else None
+            )
         return plan
 
     def _compile_object(
-        self, return_type: GraphQLObjectType, fields: FieldDetailsList
-    ) -> Plan | None:
+        self, return_type: GraphQLObjectType, fields: FieldDetailsList, *, split: bool = False
+    ) -> Any:
+        """The plan completing `return_type`'s selection; with `split`, the fields a plan
+        cannot complete (a resolver, arguments, an abstract type below) are left to
+        graphql-core in a `_Split`, where otherwise they make it `None`."""
         if return_type.is_type_of is not None:
             return None
         collected = self.collect_subfields(return_type, fields)
         if collected.new_defer_usages or collected.forbidden_directive_instances:
             return None
         entries: list[tuple[str, str | None, Callable[[Any], Any]]] = []
+        planned: dict[str, FieldDetailsList] = {}
+        resolved: dict[str, FieldDetailsList] = {}
         for response_key, group in collected.grouped_field_set.items():
             if any(d.defer_usage or d.fragment_variable_values for d in group):
                 return None
-            name = group[0].node.name.value
-            if name == "__typename":
-                entries.append((response_key, None, _constant(return_type.name)))
+            entry = self._compile_entry(return_type, response_key, group)
+            if entry is None:
+                if not split:
+                    return None
+                resolved[response_key] = group
                 continue
-            field_def = return_type.fields.get(name)
-            if field_def is None:
-                return None
-            field = (field_def.extensions or {}).get(DEFINITION_BACKREF)
-            if not isinstance(field, StrawberryField) or not is_plain(field):
-                return None
-            complete = self._compile_value(field_def.type, group)
-            if complete is None:
-                return None
-            entries.append((response_key, field.python_name, complete))
-        selected = selection(return_type, collected.grouped_field_set, self.collect_subfields)
+            entries.append(entry)
+            planned[response_key] = group
+        selected = selection(return_type, planned, self.collect_subfields)
         project = None if selected is None else projector(selected)
 
         def plan(source: Any) -> dict[str, Any]:
@@ -259,7 +275,29 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 completed[response_key] = complete(value)
             return completed
 
-        return plan
+        if not resolved:
+            return plan
+        if not entries:
+            return None
+        order = tuple((key, key in planned) for key in collected.grouped_field_set)
+        return _Split(plan, resolved, order)
+
+    def _compile_entry(
+        self, return_type: GraphQLObjectType, response_key: str, group: FieldDetailsList
+    ) -> tuple[str, str | None, Callable[[Any], Any]] | None:
+        name = group[0].node.name.value
+        if name == "__typename":
+            return (response_key, None, _constant(return_type.name))
+        field_def = return_type.fields.get(name)
+        if field_def is None:
+            return None
+        field = (field_def.extensions or {}).get(DEFINITION_BACKREF)
+        if not isinstance(field, StrawberryField) or not is_plain(field):
+            return None
+        complete = self._compile_value(field_def.type, group)
+        if complete is None:
+            return None
+        return (response_key, field.python_name, complete)
 
     def _compile_value(
         self, type_: GraphQLOutputType, fields: FieldDetailsList
@@ -283,6 +321,29 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 return None
             return lambda value: None if value is None else sub(value)
         return None  # interfaces and unions: graphql-core resolves their runtime type
+
+
+@dataclass(frozen=True)
+class _Split:
+    """An object's selection in two: `plan` completes the fields it can, graphql-core
+    executes the `resolved` ones (links to other resources, abstract types), and the two are
+    merged in the selection's `order` (each key, and whether the plan completed it)."""
+
+    plan: Plan
+    resolved: dict[str, FieldDetailsList]
+    order: tuple[tuple[str, bool], ...]
+
+    def merged(self, completed: dict[str, Any], rest: dict[str, Any]) -> dict[str, Any]:
+        return {
+            key: completed[key] if planned else rest[key]
+            for key, planned in self.order
+            if planned or key in rest
+        }
+
+    async def merged_later(
+        self, completed: dict[str, Any], rest: Awaitable[dict[str, Any]]
+    ) -> dict[str, Any]:
+        return self.merged(completed, await rest)
 
 
 def _constant(value: str) -> Callable[[Any], str]:

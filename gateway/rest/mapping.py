@@ -11,7 +11,6 @@ field; mapping an object then runs those readers, with no look-up of declaration
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
@@ -52,22 +51,40 @@ def deferred(cls: type[M]) -> Callable[..., M]:
         return build
     missing = f"the upstream's {words(cls.__name__)} has no id"
 
+    read = _attribute_reader(cls)
+
     def defer(raw: Raw, **private: object) -> M:
         id = Fields(raw).id(key)
         if id is None:
             raise MissingId(missing)
-        make = functools.partial(_built_with, build, private) if private else build
-        return cast(M, Deferred(cls, raw, make, id))  # type: ignore[arg-type]
+        return cast(M, Deferred(cls, raw, build, id, read, private))  # type: ignore[arg-type]
 
     defer.__qualname__ = defer.__name__ = f"{cls.__name__.lower()}_deferred"
     return defer
 
 
-def _built_with(build: Callable[[Raw], M], private: dict[str, object], raw: Raw) -> M:
-    mapped = build(raw)
-    for name, value in private.items():
-        setattr(mapped, name, value)
-    return mapped
+def _attribute_reader(cls: type) -> Callable[[object, str], object]:
+    """`read(raw, name)`: one scalar attribute of `cls`, read as mapping reads it. Raises
+    `LookupError` for anything else (nested objects, which mapping builds once, and names
+    that are no field), and when the value is a problem, which only the mapped object
+    reports."""
+    namespace: dict[str, Any] = {}
+    readers: dict[str, Callable[[Fields], object]] = {}
+    for index, field in enumerate(wire_fields(cls)):
+        if field.form not in (Form.OBJECT, Form.LIST):
+            expression = _reader(field, f"_{index}", namespace)
+            # As in `_compile`: identifiers and repr() literals from the declarations only.
+            readers[field.attribute] = eval(f"lambda f: {expression}", namespace)
+
+    def read(raw: object, name: str) -> object:
+        reader = readers[name]
+        fields = Fields(cast(Raw, raw))
+        value = reader(fields)
+        if fields.problems:
+            raise LookupError(name)
+        return value
+
+    return read
 
 
 def _compile(cls: type[M]) -> Callable[[Raw], M]:

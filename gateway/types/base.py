@@ -38,38 +38,52 @@ def resolve_field(source: object, name: str) -> object:
 
 
 class Deferred:
-    """Stands in for a mapped object that is built only when something reads it.
+    """Stands in for a mapped object that is built only when something needs all of it.
 
     The REST layer answers reads with these (`gateway.rest.mapping.deferred`): a response
     whose selection the compiled execution can project straight from the upstream's object
     (`gateway.rest.projection`) never builds the object at all. Anything else that touches
     one gets the mapped object's attributes, built once, as Django's `SimpleLazyObject` does;
     `__class__` answers the mapped type, so `isinstance` holds too. `id`, which pagination
-    reads for every row, is read when the stand-in is made.
+    reads for every row, is read when the stand-in is made, and `read(source, name)` answers
+    one scalar attribute without the rest (a link's resolver needs two or three), raising
+    `LookupError` when only the whole object can tell (the value is a problem of mapping).
     """
 
-    __slots__ = ("_build", "_mapped", "id", "mapped_type", "source")
+    __slots__ = ("_build", "_mapped", "_private", "_read", "id", "mapped_type", "source")
     _build: Callable[[object], Mapped]
     _mapped: Mapped
+    _private: dict[str, object]
+    _read: Callable[[object, str], object] | None
     id: str
-    source: object
     mapped_type: type[Mapped]
+    source: object
 
     def __init__(
-        self, mapped_type: type[Mapped], source: object, build: Callable[[object], Mapped], id: str
+        self,
+        mapped_type: type[Mapped],
+        source: object,
+        build: Callable[[object], Mapped],
+        id: str,
+        read: Callable[[object, str], object] | None = None,
+        private: dict[str, object] | None = None,
     ) -> None:
         set_slot = object.__setattr__
         set_slot(self, "mapped_type", mapped_type)
         set_slot(self, "source", source)
         set_slot(self, "_build", build)
         set_slot(self, "id", id)
+        set_slot(self, "_read", read)
+        set_slot(self, "_private", private or {})
 
     def mapped(self) -> Mapped:
-        """The object itself, built on first use."""
+        """The object itself, built on first use; its private attributes set."""
         try:
             return self._mapped
         except AttributeError:
             mapped = self._build(self.source)
+            for name, value in self._private.items():
+                setattr(mapped, name, value)
             object.__setattr__(self, "_mapped", mapped)
             return mapped
 
@@ -84,7 +98,18 @@ class Deferred:
             # Protocol probes (`hasattr(value, "__await__")`, as graphql-core asks of every
             # list item) and type-level names: the type answers them, with nothing mapped.
             return getattr(self.mapped_type, name)
-        return getattr(self.mapped(), name)
+        try:
+            mapped = self._mapped
+        except AttributeError:
+            if name in self._private:
+                return self._private[name]
+            if self._read is not None:
+                try:
+                    return self._read(self.source, name)
+                except LookupError:
+                    pass
+            mapped = self.mapped()
+        return getattr(mapped, name)
 
     def __setattr__(self, name: str, value: object) -> None:
         setattr(self.mapped(), name, value)

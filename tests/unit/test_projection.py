@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 from graphql import GraphQLObjectType, get_named_type
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +20,7 @@ from strawberry.types.field import StrawberryField
 from examples.seed import FULL_INVOICE, load_fixture, search_response
 from gateway.fastpath.selections import is_plain
 from gateway.types.base import Deferred
+from gateway.upstream import codec
 from tests.unit.test_execution import GRAPHQL_CORE, PLANNED, answering, run
 
 PAGE = search_response([1, 2, 3], page=1, per_page=3, total_pages=1)
@@ -57,6 +60,13 @@ fragment Line on Service { id name units unitValue }
 """
 
 VARIABLES = {"organizationId": "1"}
+
+
+def assert_same(planned: dict[str, Any], reference: dict[str, Any]) -> None:
+    """Equal, and in the same order: a response's keys follow its selection."""
+    assert planned == reference
+    assert json.dumps(planned) == json.dumps(reference)
+
 
 # What the upstream has been seen sending, and what it should never send.
 QUIRKS = st.sampled_from(
@@ -162,7 +172,7 @@ def test_a_projected_page_answers_exactly_as_mapping_and_graphql_core(
     invoices: list[dict[str, Any]], document: str
 ) -> None:
     planned, reference = answers(document, page_of(invoices))
-    assert planned == reference
+    assert_same(planned, reference)
 
 
 @pytest.mark.parametrize("document", [FULL_PAGE, SHAPED_PAGE], ids=["full", "shaped"])
@@ -203,7 +213,7 @@ def test_a_value_mapping_flags_falls_back_to_mapping_for_that_object_only(
     _, reference = answers(FULL_PAGE, page)
     monkeypatch.setattr(Deferred, "mapped", spy)
     planned = asyncio.run(run(PLANNED, answering(200, page), FULL_PAGE, VARIABLES))
-    assert planned == reference
+    assert_same(planned, reference)
     assert [error["path"] for error in planned["errors"]] == [
         ["invoices", "edges", 1, "node", "issueDate"]
     ]
@@ -276,7 +286,7 @@ def test_every_resource_read_is_projected_exactly_as_it_is_mapped(
         )
 
     planned, reference = asyncio.run(both())
-    assert planned == reference
+    assert_same(planned, reference)
 
 
 @pytest.mark.parametrize(
@@ -298,3 +308,110 @@ def test_a_documented_resource_read_maps_nothing(
     assert "errors" not in body
     assert body["data"][field.partition("(")[0]]
     assert mapped == []
+
+
+GRAPH_PAGE = """
+query Graph($organizationId: ID!) {
+  invoices(organizationId: $organizationId, first: 3) {
+    edges {
+      cursor
+      node {
+        id number grossValue dueOn: issueDate
+        contract { id name state kind }
+        customer { __typename ... on Company { id name } ... on Person { id name } }
+        services { id value }
+      }
+    }
+  }
+}
+"""
+
+
+def graph_upstream(page: dict[str, Any], contract: object, company: object, person: object) -> Any:
+    """The search, and every contract, company and person read, each by its own path."""
+    contract_show, company_show, person_show = (
+        load_fixture(f"{name}_show.response.json") for name in ("contract", "company", "person")
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix("/api/v1/")
+        resource_id = int(path.rsplit("/", 1)[-1]) if path[-1].isdigit() else 0
+        if path.endswith("invoices/search"):
+            body: object = page
+        elif "/contracts/" in path:
+            body = {"contract": {**contract_show["contract"], **_dict(contract), "id": resource_id}}
+        elif path.startswith("companies/"):
+            body = {"company": {**company_show["company"], **_dict(company), "id": resource_id}}
+        elif path.startswith("people/"):
+            body = {"person": {**person_show["person"], **_dict(person), "id": resource_id}}
+        else:
+            return httpx.Response(404, json={"error": "not found"})
+        return httpx.Response(200, content=codec.encode(body))
+
+    return handler
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+CHANGES = st.dictionaries(st.sampled_from(["name", "state", "kind", "id"]), QUIRKS, max_size=2)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(INVOICES, min_size=1, max_size=3),
+    st.lists(st.sampled_from(["Company", "Person", "company", None, 7]), min_size=3, max_size=3),
+    CHANGES,
+    CHANGES,
+    CHANGES,
+)
+def test_a_page_of_the_graph_answers_exactly_as_graphql_core(
+    invoices: list[dict[str, Any]],
+    customer_types: list[object],
+    contract: dict[str, Any],
+    company: dict[str, Any],
+    person: dict[str, Any],
+) -> None:
+    page = page_of(invoices)
+    for row, customer_type in zip(page["invoices"], customer_types, strict=False):
+        row["customer_type"] = customer_type
+    handler = graph_upstream(page, contract, company, person)
+
+    async def both() -> tuple[dict[str, Any], dict[str, Any]]:
+        planned = await run(PLANNED, handler, GRAPH_PAGE, VARIABLES)
+        return planned, await run(GRAPHQL_CORE, handler, GRAPH_PAGE, VARIABLES)
+
+    planned, reference = asyncio.run(both())
+    assert_same(planned, reference)
+
+
+def test_a_page_of_the_graph_maps_no_invoice_and_reads_each_link_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mapped: list[object] = []
+    original = Deferred.mapped
+
+    def spy(self: Deferred) -> Any:
+        mapped.append(self.mapped_type.__name__)
+        return original(self)
+
+    monkeypatch.setattr(Deferred, "mapped", spy)
+    sent: list[str] = []
+    handler = graph_upstream(PAGE, {}, {}, {})
+
+    def recording(request: httpx.Request) -> httpx.Response:
+        sent.append(f"{request.method} {request.url.path}")
+        return handler(request)
+
+    body = asyncio.run(run(PLANNED, recording, GRAPH_PAGE, VARIABLES))
+    assert "errors" not in body
+    nodes = [edge["node"] for edge in body["data"]["invoices"]["edges"]]
+    assert [node["contract"]["id"] for node in nodes] == ["3", "3", "3"]
+    assert {node["customer"]["__typename"] for node in nodes} == {"Company"}
+    assert mapped == []
+    assert sorted(sent) == [
+        "GET /api/v1/companies/3",
+        "GET /api/v1/organizations/1/contracts/3",
+        "GET /api/v1/organizations/1/invoices/search",
+    ]

@@ -1,5 +1,5 @@
 """`gateway.upstream.codec.decode` reads every body exactly as the standard library with
-`parse_float=Decimal` does, whichever parser it picks: the same values, of the same types
+`parse_float=Decimal` does, whichever parser reads it: the same values, of the same types
 (`Decimal`, never `float`; big integers exact), and the same errors."""
 
 from __future__ import annotations
@@ -128,8 +128,6 @@ def test_integers_past_64_bits_stay_exact() -> None:
     }
 
 
-def test_bodies_the_upstream_sends_take_the_fast_parser() -> None:
-    # Amounts are strings there, so nothing in them is a float token.
-    body = b'{"invoice": {"id": 61, "gross_value": "700.0", "units": "7.0", "number": "2"}}'
-    assert codec._orjson_is_exact(body)
-    assert not codec._orjson_is_exact(b'{"gross_value": 700.0}')
+def test_a_body_nested_past_the_recursion_limit_is_refused_as_not_json() -> None:
+    with pytest.raises(ValueError, match="nested too deeply"):
+        codec.decode(b"[" * 100_000 + b"]" * 100_000)

@@ -17,6 +17,10 @@
    and Hive Gateway, at c10;
 5. soak (with `--soak N`): N read pages through a fresh gateway at c10, its RSS sampled.
 
+With `--compare REF,...`, a snapshot of each REF runs as one more gateway in every scenario
+but the soak, interleaved in the same slices, and the report gets a same-run A/B table per
+scenario (`bench/reads_ab.py`).
+
 It reuses `bench/run`'s machinery (`bench.scenarios.Bench`: snapshots, pinning, slices, CPU
 from /proc until the server is quiet, divided by the requests the stand-in answered).
 """
@@ -36,7 +40,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -49,10 +53,12 @@ from bench import (
     measure,
     payloads,
     procs,
+    reads_ab,
     reads_upstream,
     scenarios,
     verify,
 )
+from bench.gateway_code import Code
 from bench.measure import Measurement, combine
 from bench.measure import run as measure_run
 from bench.procs import Server
@@ -258,6 +264,10 @@ class ReadTarget(Target):
         return self.kind.startswith("graph-")
 
 
+# The A/B's scenario of each gateway kind, for what a snapshot could not answer.
+_SCENARIO_OF_KIND = {"gateway": "reads", "graph-gateway": "graph", "gateway-write": "writes"}
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     duration_s: float = 10.0
@@ -275,6 +285,7 @@ class ReadOptions:
     soak_every: int = 5000
     soak_concurrency: int = 10
     chart: bool = True
+    compare: tuple[str, ...] = ()  # revisions whose gateways run beside the one under test
 
 
 @dataclass(frozen=True)
@@ -361,6 +372,12 @@ class ReadResults:
     graph_calls_load: dict[str, Calls] = field(default_factory=dict)
     soak: Soak | None = None
     problems: list[str] = field(default_factory=list)
+    # With `--compare`: the commits in the A/B's order (the gateway under test last), what
+    # a snapshot could not answer (by scenario, then label), and those problems as text;
+    # a snapshot's wrong answer before the load skips it there without failing the run.
+    compared: list[reads_ab.Compared] = field(default_factory=list)
+    compare_missing: dict[str, dict[str, str]] = field(default_factory=dict)
+    compare_problems: list[str] = field(default_factory=list)
     code: str = ""
     layout: str = ""
     elapsed_s: float = 0.0
@@ -477,18 +494,59 @@ class ReadsBench(scenarios.Bench):
         layout = self.layout.describe().split("; 1-vs-2-workers")[0]
         self.reads = ReadResults(code=self.results.code, layout=layout)
         self._checked: set[tuple[str, str]] = set()
+        # `--compare`: a snapshot per commit (one that is the gateway's own code is left out).
+        self.snapshots: list[tuple[reads_ab.Compared, Code]] = []
+        seen = {self.code.commit}
+        for asked in options.compare:
+            code = gateway_code.snapshot(asked, self.raw)
+            assert code.commit is not None
+            if code.commit in seen:
+                log(f"--compare {asked}: {code.commit} is already measured, left out")
+                continue
+            seen.add(code.commit)
+            compared = reads_ab.Compared(
+                reads_ab.label_for(code.commit), asked, code.commit, reads_ab.subject(code.commit)
+            )
+            self.snapshots.append((compared, code))
+        if self.snapshots:
+            commit = self.code.commit or self.results.code
+            self.reads.compared = [c for c, _ in self.snapshots] + [
+                reads_ab.Compared(
+                    GATEWAY,
+                    options.code,
+                    commit,
+                    reads_ab.subject(self.code.commit or "HEAD"),
+                    under_test=True,
+                )
+            ]
 
     # -- what differs from bench/run: the checks, the scripts, the calls counted ----------
 
+    def _is_snapshot(self, label: str) -> bool:
+        return any(compared.label == label for compared, _ in self.snapshots)
+
     def _verified(self, target: Target, items: int) -> bool:
         if not isinstance(target, ReadTarget):
-            return super()._verified(target, items)
+            verified = super()._verified(target, items)
+            if not verified and self._is_snapshot(target.label):
+                # A commit that cannot run the per-item scenario: noted, not fatal.
+                lost = self.results.problems.pop()
+                missing = self.reads.compare_missing.setdefault("per-item", {})
+                missing[target.label] = lost
+                self.reads.compare_problems.append(lost)
+            return verified
         key = (target.kind, target.label)
         if key not in self._checked:
             if (problem := check_read(target)) is None and target.graph:
                 problem = self._count_calls_alone(target)
             if problem is not None:
-                self.reads.problems.append(f"{target.label} ({target.kind}): skipped: {problem}")
+                text = f"{target.label} ({target.kind}): skipped: {problem}"
+                if self._is_snapshot(target.label):
+                    scenario = _SCENARIO_OF_KIND[target.kind]
+                    self.reads.compare_missing.setdefault(scenario, {})[target.label] = problem
+                    self.reads.compare_problems.append(text)
+                else:
+                    self.reads.problems.append(text)
                 self.log(f"  ! {target.label} answers {target.kind} wrongly: {problem}")
                 return False
             self._checked.add(key)
@@ -661,9 +719,16 @@ class ReadsBench(scenarios.Bench):
             self.yardstick() as yardstick,
             self.proxy() as proxy,
             self.graph_client() as client,
+            ExitStack() as snapshots,
             self.gateway() as gateway,
             self.hive_gateway() as hive,
         ):
+            # `--compare`: each snapshot's gateway on the same core, all up before any load;
+            # in every scenario they come before the gateway under test, in the order asked.
+            before = [
+                (compared.label, snapshots.enter_context(self.gateway(compared.label, code)))
+                for compared, code in self.snapshots
+            ]
 
             def targets(*pairs: tuple[str, Server | None, str]) -> list[Target]:
                 return [
@@ -672,12 +737,18 @@ class ReadsBench(scenarios.Bench):
                     if server is not None
                 ]
 
+            def gateways(kind: str) -> list[tuple[str, Server | None, str]]:
+                found: list[tuple[str, Server | None, str]] = [
+                    (label, server, kind) for label, server in before
+                ]
+                return [*found, (GATEWAY, gateway, kind)]
+
             if "reads" in o.scenarios:
                 self.log(f"reads: one {PAGE}-invoice page, every field")
                 read_targets = targets(
                     (YARDSTICK, yardstick, "rest"),
                     (PROXY, proxy, "rest"),
-                    (GATEWAY, gateway, "gateway"),
+                    *gateways("gateway"),
                     (HIVE_GATEWAY, hive, "hive"),
                 )
                 for concurrency in o.concurrencies:
@@ -692,7 +763,7 @@ class ReadsBench(scenarios.Bench):
                 )
                 graph_targets = targets(
                     (CLIENT, client, "graph-client"),
-                    (GATEWAY, gateway, "graph-gateway"),
+                    *gateways("graph-gateway"),
                     (HIVE_GATEWAY, hive, "graph-hive"),
                 )
                 for concurrency in o.concurrencies:
@@ -704,7 +775,7 @@ class ReadsBench(scenarios.Bench):
                 write_targets = targets(
                     (YARDSTICK, yardstick, "rest-write"),
                     (PROXY, proxy, "rest-write"),
-                    (GATEWAY, gateway, "gateway-write"),
+                    *gateways("gateway-write"),
                     (HIVE_GATEWAY, hive, "hive-write"),
                 )
                 for concurrency in o.writes_concurrencies:
@@ -712,16 +783,19 @@ class ReadsBench(scenarios.Bench):
                         write_targets, items=1, concurrency=concurrency
                     )
             if "per-item" in o.scenarios:
-                self._per_item(Target(GATEWAY, gateway, graphql=True))
+                self._per_item(
+                    [Target(label, server, graphql=True) for label, server in before]
+                    + [Target(GATEWAY, gateway, graphql=True)]
+                )
 
-    def _per_item(self, gateway: Target) -> None:
+    def _per_item(self, gateways: list[Target]) -> None:
         self.log("per item: createInvoice with N receivables and N services, concurrency 1")
         duration = self.options.duration_s
         self.options = dataclasses.replace(
             self.options, duration_s=self.reads_options.item_duration_s
         )
         for size in self.reads_options.sizes:
-            self.reads.per_item += self.compare([gateway], items=size, concurrency=1)
+            self.reads.per_item += self.compare(gateways, items=size, concurrency=1)
         self.options = dataclasses.replace(self.options, duration_s=duration)
 
     def _read_soak(self) -> None:
@@ -799,14 +873,15 @@ def _find(runs: list[Measurement], server: str, concurrency: int) -> Measurement
     return next((m for m in runs if m.server == server and m.concurrency == concurrency), None)
 
 
-def per_item_us(results: ReadResults) -> list[tuple[int, float]]:
-    """(N, gateway CPU µs per receivable or service beyond the first of each)."""
-    first = next((m for m in results.per_item if m.items == 1), None)
+def per_item_us(results: ReadResults, server: str = GATEWAY) -> list[tuple[int, float]]:
+    """(N, `server`'s CPU µs per receivable or service beyond the first of each)."""
+    runs = [m for m in results.per_item if m.server == server]
+    first = next((m for m in runs if m.items == 1), None)
     if first is None:
         return []
     return [
         (m.items, 1000 * (m.cpu_ms_per_request - first.cpu_ms_per_request) / (2 * (m.items - 1)))
-        for m in results.per_item
+        for m in runs
         if m.items > 1
     ]
 
@@ -1039,6 +1114,8 @@ def _per_item_table(results: ReadResults) -> list[str]:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for m in results.per_item:
+        if m.server != GATEWAY:
+            continue  # a `--compare` snapshot: in the A/B section
         cost = f"**{costs[m.items]:.1f}**" if m.items in costs else "(the base)"
         lines.append(
             f"| {m.items} | {m.rps:.0f} | {m.cpu_ms_per_request:.2f} | {cost} | "
@@ -1066,6 +1143,7 @@ def render(
         "| --- | --- | --- | --- |",
         *(f"| {c.kind} | {c.name} | {c.mark} | {c.detail} |" for c in checks),
         "",
+        *reads_ab.section(results),
         f'## Reads: `invoices(organizationId: "{ORGANIZATION}", first: {PAGE})`',
         "",
         f"{options.duration_s:.0f} s per server and concurrency after {options.warmup_s:.0f} s "
@@ -1222,6 +1300,7 @@ def write(
             "slope_mib_per_10k": results.soak.slope_mib_per_10k,
         },
         "problems": results.problems,
+        "compare": reads_ab.as_json(results),
         "queries": {
             "gateway": GATEWAY_QUERY,
             "hive-gateway": HIVE_QUERY,
@@ -1305,9 +1384,24 @@ def _parser() -> argparse.ArgumentParser:
         "--soak-every", type=int, default=5000, metavar="N", help="requests between RSS samples"
     )
     parser.add_argument("--soak-concurrency", type=int, default=10, metavar="C")
+    parser.add_argument(
+        "--compare",
+        type=_refs,
+        action="append",
+        default=[],
+        metavar="REF[,REF...]",
+        help="also run a snapshot of each commit REF (repeatable, or a comma list, oldest "
+        "first) beside the gateway in every scenario but the soak, interleaved in the same "
+        "slices, and report a same-run A/B per scenario (each commit against the first and "
+        "the previous); results then go to bench/results/reads/compare/ unless --output",
+    )
     parser.add_argument("--no-chart", action="store_true", help="do not draw latest.png")
     parser.add_argument("--output", type=Path, default=None, help="where latest.* go")
     return parser
+
+
+def _refs(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -1326,8 +1420,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     default = ("reads", "graph", "per-item", "writes") + (("soak",) if args.soak else ())
     chosen = args.only or default
+    compare = tuple(ref for refs in args.compare for ref in refs)
     if args.output is None:
-        args.output = RESULTS if args.only is None else RESULTS / "-".join(chosen)
+        # A compare run never replaces latest.*: it has its own directory.
+        base = RESULTS / "compare" if compare else RESULTS
+        args.output = base if args.only is None else base / "-".join(chosen)
     options = ReadOptions(
         duration_s=2.0 if args.quick else args.duration,
         warmup_s=1.0 if args.quick else args.warmup,
@@ -1343,7 +1440,9 @@ def main(argv: list[str] | None = None) -> int:
         soak_requests=args.soak if args.soak else (20_000 if "soak" in chosen else 0),
         soak_every=args.soak_every,
         soak_concurrency=args.soak_concurrency,
-        chart=not args.no_chart,
+        # The chart has no A/B panel: a compare run's tables are its result.
+        chart=not (args.no_chart or compare),
+        compare=compare,
     )
     signal.signal(signal.SIGTERM, _stop)
     command = shlex.join(["bench/run-reads", *argv])
@@ -1366,6 +1465,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     info["load average at end"] = machine.load_average()
     info["gateway code"] = results.code
+    if results.compared:
+        info["gateway code, compared"] = ", ".join(c.commit for c in results.compared[:-1])
     headline = max(options.concurrencies)
     checks = evaluate(results, headline)
     markdown, data = write(results, checks, info, options, command)
@@ -1387,6 +1488,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  [{check.mark:>3}] {check.kind:<8} {check.name}: {check.detail}")
     for problem in results.problems:
         print(f"  problem: {problem}")
+    if results.compared:
+        print("\nSame-run A/B (ratios to the first commit in parentheses):\n")
+        print("\n".join(reads_ab.summary(results)))
+        for ab in reads_ab.tables(results):
+            print(f"\n{ab.heading}:")
+            print("\n".join(reads_ab.markdown(ab)))
+        for problem in results.compare_problems:
+            print(f"  compare: {problem}")
     if failed := [c for c in checks if c.fatal and c.holds is False]:
         print(f"bench/run-reads: FAILED: {'; '.join(c.name for c in failed)}", file=sys.stderr)
         return 3

@@ -53,7 +53,7 @@ def _pair(
 
 
 def _per_item(axes: Axes, results: ReadResults) -> None:
-    runs = sorted(results.per_item, key=lambda m: m.items)
+    runs = sorted((m for m in results.per_item if m.server == "gateway"), key=lambda m: m.items)
     if not runs:
         axes.set_axis_off()
         return

@@ -54,7 +54,9 @@ def deferred(cls: type[M]) -> Callable[..., M]:
     read = _attribute_reader(cls)
 
     def defer(raw: Raw, **private: object) -> M:
-        id = Fields(raw).id(key)
+        value = raw.get(key)
+        # An integer is how the upstream writes ids; any other form is read as mapping does.
+        id = str(value) if value.__class__ is int else Fields(raw).id(key)
         if id is None:
             raise MissingId(missing)
         return cast(M, Deferred(cls, raw, build, id, read, private))  # type: ignore[arg-type]

@@ -172,7 +172,7 @@ def _field(
         return [
             get,
             f'    if v is None or v == "": {x} = None',
-            f"    elif isinstance(v, Mapping): {x} = {name}(v)",
+            f"    elif v.__class__ is dict or isinstance(v, Mapping): {x} = {name}(v)",
             "    else: raise Unprojectable",
         ]
     if not isinstance(shape, Leaf):

@@ -48,6 +48,8 @@ class Deferred:
     reads for every row, is read when the stand-in is made, and `read(source, name)` answers
     one scalar attribute without the rest (a link's resolver needs two or three), raising
     `LookupError` when only the whole object can tell (the value is a problem of mapping).
+    Attributes are not set on a stand-in (its slots refuse them): what the mapped object
+    needs set after building is `private`.
     """
 
     __slots__ = ("_build", "_mapped", "_private", "_read", "id", "mapped_type", "source")
@@ -68,13 +70,8 @@ class Deferred:
         read: Callable[[object, str], object] | None = None,
         private: dict[str, object] | None = None,
     ) -> None:
-        set_slot = object.__setattr__
-        set_slot(self, "mapped_type", mapped_type)
-        set_slot(self, "source", source)
-        set_slot(self, "_build", build)
-        set_slot(self, "id", id)
-        set_slot(self, "_read", read)
-        set_slot(self, "_private", private or {})
+        self.mapped_type, self.source, self.id = mapped_type, source, id
+        self._build, self._read, self._private = build, read, private or {}
 
     def mapped(self) -> Mapped:
         """The object itself, built on first use; its private attributes set."""
@@ -84,7 +81,7 @@ class Deferred:
             mapped = self._build(self.source)
             for name, value in self._private.items():
                 setattr(mapped, name, value)
-            object.__setattr__(self, "_mapped", mapped)
+            self._mapped = mapped
             return mapped
 
     @property  # type: ignore[misc]
@@ -110,9 +107,6 @@ class Deferred:
                     pass
             mapped = self.mapped()
         return getattr(mapped, name)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        setattr(self.mapped(), name, value)
 
     def __eq__(self, other: object) -> bool:
         return self.mapped() == (other.mapped() if type(other) is Deferred else other)

@@ -26,6 +26,7 @@ from strawberry.types.scalar import ScalarDefinition
 # arithmetic or the upstream.
 MAX_INTEGER_DIGITS = 15
 MAX_FRACTION_DIGITS = 10
+_INTEGER_BOUND = 10**MAX_INTEGER_DIGITS
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DECIMAL_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -33,6 +34,8 @@ _DECIMAL_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 def parse_decimal(value: object) -> Decimal:
     """Read a client-supplied decimal exactly, or raise `ValueError` saying why not."""
+    if type(value) is int and -_INTEGER_BOUND < value < _INTEGER_BOUND:
+        return Decimal(value)  # in range by its size: no fraction, at most 15 digits
     if isinstance(value, bool):
         raise ValueError("Decimal must be a string or a number, not a boolean.")
     if isinstance(value, Decimal):

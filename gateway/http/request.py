@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import msgspec
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -39,7 +40,11 @@ class ParsedRequest:
 
 
 # Numbers keep the digits the client wrote: a Decimal variable of `700.10` stays `700.10`.
-# Made once: `json.loads` with options builds a new decoder on every call.
+# msgspec reads what it can (at several times the standard library's speed, a microsecond or
+# two per receivable of a large invoice); the standard library reads what msgspec refuses (a
+# byte-order mark, `NaN`, a lone surrogate escape, an integer past 4,300 digits) as it always
+# did, or says what is wrong in its words. Both made once.
+_FAST = msgspec.json.Decoder(float_hook=Decimal)
 _DECODER = json.JSONDecoder(parse_float=Decimal)
 
 
@@ -53,6 +58,12 @@ def decode_json(data: bytes | str, *, name: str = "") -> Any:
     """Parse a JSON request part; `ValueError` (bad UTF-8 included) for anything else, and
     `MalformedRequest` for JSON Python cannot hold (nested past the recursion limit, or with a
     string that is not text)."""
+    try:
+        return _FAST.decode(data)
+    except msgspec.DecodeError:
+        pass
+    except RecursionError:
+        raise MalformedRequest("The JSON is nested too deeply.", code=JSON_TOO_DEEP) from None
     text = data if isinstance(data, str) else data.decode("utf-8-sig")
     try:
         value = _DECODER.decode(text)

@@ -1,35 +1,36 @@
 """Completing results by plans compiled once per document, with graphql-core as the fallback.
 
 graphql-core completes a result field by field (resolve info, resolver, completion, error
-handling), which for the ~100 fields of a full invoice was a third of the gateway's CPU.
-Below a root field every field of this schema is plain data: an attribute of an object the
-mapping built, read by the default resolver. So for each selection, once per document, a plan
-is compiled that builds the response dictionary directly: attribute, serialize, recurse.
+handling), which for the ~100 fields of a full invoice was a third of the gateway's CPU. Most
+fields of this schema are plain data, so for each selection, once per document, a plan is
+compiled that builds the response dictionary directly (`gateway.fastpath.plans`): for an object
+the REST layer answered as a `Deferred`, a projection writes the selected keys of the
+upstream's object straight into the response (`gateway.rest.projection`, from the selection
+`gateway.fastpath.selections` derives); for any other object, attribute, serialize, recurse.
+An object whose selection also has fields a plan cannot complete (a link's resolver, an
+abstract type) is split: the plan completes the rest and graphql-core executes those fields.
 
 A plan only ever handles the success path. At the first thing that needs graphql-core's
-error handling (a field the mapping flagged as a problem, a null in a non-null field, a value
-a scalar cannot serialize) it gives up and graphql-core completes that object from scratch,
-which is safe because completing reads data and has no effects. Documents with directives,
-fields with arguments or resolvers of their own, and abstract types are never planned.
-`tests/unit/test_execution.py` holds every plan to graphql-core's own result.
+error handling (a value mapping flags as a problem, a null in a non-null field, a value a
+scalar cannot serialize) it gives up and graphql-core completes that object from scratch,
+which is safe because completing reads data and has no effects. Documents with directives are
+never planned. `tests/unit/test_execution.py` and `tests/unit/test_projection.py` hold every
+plan to graphql-core's own result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
 from typing import Any, cast
 
 from graphql import (
     DocumentNode,
-    GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
     OperationDefinitionNode,
-    Undefined,
     assert_valid_schema,
     default_field_resolver,
     default_type_resolver,
@@ -43,21 +44,23 @@ from strawberry.types.field import StrawberryField
 from gateway.document_cache import compiled_for
 from gateway.fastpath.compat import (
     DEFINITION_BACKREF,
-    FieldDetails,
     GraphQLResolveInfoHelpers,
     StrawberryGraphQLCoreExecutionContext,
 )
+from gateway.fastpath.plans import (
+    Fallback,
+    FieldDetailsList,
+    Plan,
+    Split,
+    complete_leaf,
+    complete_list,
+    constant,
+    object_plan,
+    required,
+)
 from gateway.fastpath.selections import is_plain, selection
 from gateway.fastpath.variables import prepared_operation
-from gateway.rest.projection import Unprojectable, projector
-from gateway.types.base import Deferred, resolve_field
-
-Plan = Callable[[Any], Any]
-FieldDetailsList = list[FieldDetails]
-
-
-class _Fallback(Exception):
-    """This value needs graphql-core's completion (an error to report, most likely)."""
+from gateway.rest.projection import projector
 
 
 def _no_async_work(*_args: Any) -> Any:
@@ -172,10 +175,10 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         plan = self._plan(return_type, field_details_list)
-        if isinstance(plan, _Split):
+        if isinstance(plan, Split):
             try:
                 completed = plan.plan(result)
-            except _Fallback:
+            except Fallback:
                 pass
             else:
                 rest = self.execute_fields(
@@ -187,7 +190,7 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         elif plan is not None:
             try:
                 return plan(result)
-            except _Fallback:
+            except Fallback:
                 pass
         return super().complete_object_value(
             return_type, field_details_list, info, path, result, position_context
@@ -214,13 +217,13 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _plan(
         self, return_type: GraphQLObjectType, fields: FieldDetailsList
-    ) -> Plan | _Split | None:
+    ) -> Plan | Split | None:
         compiled = self.compiled
         if compiled is None:
             return None
         key = ("plan", id(return_type), *(id(details.node) for details in fields))
         try:
-            plan: Plan | _Split | None = compiled[key]
+            plan: Plan | Split | None = compiled[key]
         except KeyError:
             plannable = self._plannable_document(compiled)
             plan = compiled[key] = (
@@ -233,7 +236,7 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         """The plan completing `return_type`'s selection; with `split`, the fields a plan
         cannot complete (a resolver, arguments, an abstract type below) are left to
-        graphql-core in a `_Split`, where otherwise they make it `None`."""
+        graphql-core in a `Split`, where otherwise they make it `None`."""
         if return_type.is_type_of is not None:
             return None
         collected = self.collect_subfields(return_type, fields)
@@ -256,38 +259,21 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         selected = selection(return_type, planned, self.collect_subfields)
         project = None if selected is None else projector(selected)
 
-        def plan(source: Any) -> dict[str, Any]:
-            if project is not None and type(source) is Deferred:
-                # Straight from the upstream's object; mapping it is the fallback.
-                try:
-                    return project(source)
-                except Unprojectable:
-                    raise _Fallback from None
-            completed: dict[str, Any] = {}
-            for response_key, attribute, complete in entries:
-                if attribute is None:
-                    completed[response_key] = complete(None)
-                    continue
-                try:
-                    value = resolve_field(source, attribute)
-                except Exception:
-                    raise _Fallback from None
-                completed[response_key] = complete(value)
-            return completed
+        plan = object_plan(entries, project)
 
         if not resolved:
             return plan
         if not entries:
             return None
         order = tuple((key, key in planned) for key in collected.grouped_field_set)
-        return _Split(plan, resolved, order)
+        return Split(plan, resolved, order)
 
     def _compile_entry(
         self, return_type: GraphQLObjectType, response_key: str, group: FieldDetailsList
     ) -> tuple[str, str | None, Callable[[Any], Any]] | None:
         name = group[0].node.name.value
         if name == "__typename":
-            return (response_key, None, _constant(return_type.name))
+            return (response_key, None, constant(return_type.name))
         field_def = return_type.fields.get(name)
         if field_def is None:
             return None
@@ -306,14 +292,14 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
             inner = self._compile_value(type_.of_type, fields)
             if inner is None:
                 return None
-            return lambda value: _required(inner(value) if value is not None else None)
+            return lambda value: required(inner(value) if value is not None else None)
         if isinstance(type_, GraphQLList):
             item = self._compile_value(type_.of_type, fields)
             if item is None:
                 return None
-            return lambda value: _complete_list(value, item)
+            return lambda value: complete_list(value, item)
         if is_leaf_type(type_):
-            return lambda value, leaf=type_: _complete_leaf(leaf, value)  # type: ignore[misc]
+            return lambda value, leaf=type_: complete_leaf(leaf, value)  # type: ignore[misc]
         if is_object_type(type_):
             assert isinstance(type_, GraphQLObjectType)
             sub = self._compile_object(type_, fields)
@@ -321,59 +307,6 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 return None
             return lambda value: None if value is None else sub(value)
         return None  # interfaces and unions: graphql-core resolves their runtime type
-
-
-@dataclass(frozen=True)
-class _Split:
-    """An object's selection in two: `plan` completes the fields it can, graphql-core
-    executes the `resolved` ones (links to other resources, abstract types), and the two are
-    merged in the selection's `order` (each key, and whether the plan completed it)."""
-
-    plan: Plan
-    resolved: dict[str, FieldDetailsList]
-    order: tuple[tuple[str, bool], ...]
-
-    def merged(self, completed: dict[str, Any], rest: dict[str, Any]) -> dict[str, Any]:
-        return {
-            key: completed[key] if planned else rest[key]
-            for key, planned in self.order
-            if planned or key in rest
-        }
-
-    async def merged_later(
-        self, completed: dict[str, Any], rest: Awaitable[dict[str, Any]]
-    ) -> dict[str, Any]:
-        return self.merged(completed, await rest)
-
-
-def _constant(value: str) -> Callable[[Any], str]:
-    return lambda _ignored: value
-
-
-def _required(value: Any) -> Any:
-    if value is None:
-        raise _Fallback
-    return value
-
-
-def _complete_list(value: Any, item: Callable[[Any], Any]) -> Any:
-    if value is None:
-        return None
-    if not isinstance(value, (list, tuple)):
-        raise _Fallback
-    return [item(entry) for entry in value]
-
-
-def _complete_leaf(type_: GraphQLLeafType, value: Any) -> Any:
-    if value is None:
-        return None
-    try:
-        coerced = type_.coerce_output_value(value)
-    except Exception:
-        raise _Fallback from None
-    if coerced is None or coerced is Undefined:
-        raise _Fallback
-    return coerced
 
 
 __all__ = ["PlannedExecutionContext"]

@@ -43,7 +43,7 @@ def many(response: UpstreamResponse, key: str, build: Build[T]) -> list[T]:
     if not isinstance(items, list):
         raise unexpected(response, f"without a list of {key}")
     singular = key.removesuffix("s")
-    if not all(isinstance(item, Mapping) for item in items):
+    if not all(item.__class__ is dict or isinstance(item, Mapping) for item in items):
         raise unexpected(response, f"with {key} that are not objects")
     return [_built(response, singular, item, build) for item in items]
 

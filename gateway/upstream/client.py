@@ -93,7 +93,7 @@ class UpstreamClient:
         self._slots = asyncio.Semaphore(max_concurrent) if max_concurrent else None
         self.in_use = 0  # calls holding a slot (the pool's connections in use)
         self._queue_timeout = queue_timeout
-        self._urls: dict[str, httpx.URL] = {}
+        self._urls: dict[str | tuple[str, tuple[tuple[str, str], ...]], httpx.URL] = {}
         self._connect_retries = connect_retries
         self._retry_backoff = retry_backoff
         self.breaker = breaker or CircuitBreaker(failure_threshold=5, reset_after=30.0)
@@ -121,9 +121,7 @@ class UpstreamClient:
             raise UpstreamCircuitOpen(
                 "The upstream API keeps failing; calls are paused briefly. Retry later."
             )
-        url = self._url(path)
-        if params:
-            url = url.copy_merge_params(params)
+        url = self._url(path, params)
         request = httpx.Request(
             method, url, content=content, headers=headers, extensions=self._extensions
         )
@@ -159,17 +157,23 @@ class UpstreamClient:
                 _log_failure(method, path, error)
                 raise
 
-    def _url(self, path: str) -> httpx.URL:
+    def _url(self, path: str, params: Mapping[str, str] | None = None) -> httpx.URL:
         # httpx parses and validates the whole URL again for every request made with a path
-        # (its IPv4 check alone was 8% of the gateway's CPU); paths repeat, so parse each once.
-        url = self._urls.get(path)
+        # (its IPv4 check alone was 8% of the gateway's CPU), and again to add a query; paths
+        # and queries repeat (the same search page, asked again and again), so each once.
+        key = (path, tuple(params.items())) if params else path
+        url = self._urls.get(key)
         if url is None:
             if len(self._urls) >= MAX_CACHED_URLS:
                 self._urls.clear()
-            # What httpx does with a relative URL: the path appended to the base URL's.
-            base = self._base_url
-            raw_path = base.raw_path + path.lstrip("/").encode("ascii")
-            url = self._urls[path] = base.copy_with(raw_path=raw_path)
+            url = self._urls.get(path)
+            if url is None:
+                # What httpx does with a relative URL: the path appended to the base URL's.
+                base = self._base_url
+                raw_path = base.raw_path + path.lstrip("/").encode("ascii")
+                url = self._urls[path] = base.copy_with(raw_path=raw_path)
+            if params:
+                url = self._urls[key] = url.copy_merge_params(params)
         return url
 
     @contextlib.asynccontextmanager

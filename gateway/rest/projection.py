@@ -113,27 +113,27 @@ def _compile(
     lines = ["def project(raw):", "    get = raw.get", "    out = keys.copy()"]
     if id_key is not None:
         lines += [f"    v = get({id_key!r})", "    if v.__class__ is not int: check_id(v)"]
-    written: list[str] = []
     for index, selected in enumerate(selection.fields):
-        name, x = f"_{index}", f"x{index}"
-        written.append(f"{selected.response_key!r}] = {x}")
+        name, target = f"_{index}", f"out[{selected.response_key!r}]"
         if selected.attribute is None:
             namespace[name] = selected.constant
-            lines.append(f"    {x} = {name}")
+            lines.append(f"    {target} = {name}")
             continue
         field = declared.get(selected.attribute)
         if field is None or selected.shape is None:
             return None
-        body = _field(field, selected.shape, name, x, namespace)
+        # A nullable field is written where it goes, and not at all when it is null: the
+        # copied keys are all null already. A required one is checked first.
+        x = f"x{index}" if selected.required else target
+        body = _field(field, selected.shape, name, x, namespace, null_is_set=selected.required)
         if body is None:
             return None
         lines += body
         if selected.required:
-            lines.append(f"    if {x} is None: raise Unprojectable")
+            lines += [f"    if {x} is None: raise Unprojectable", f"    {target} = {x}"]
     # Copying a dict of the response's keys and setting each is about twice as fast as a
     # dict display of as many (47 keys for an invoice: 3 against 6 µs).
     namespace["keys"] = dict.fromkeys(selected.response_key for selected in selection.fields)
-    lines += [f"    out[{entry}" for entry in written]
     lines.append("    return out")
     # The source holds identifiers and repr() literals taken from declarations and the
     # document's response keys, which are GraphQL names (letters, digits, underscores).
@@ -144,10 +144,18 @@ def _compile(
 
 
 def _field(
-    field: WireField, shape: Leaf | Selection, name: str, x: str, namespace: dict[str, Any]
+    field: WireField,
+    shape: Leaf | Selection,
+    name: str,
+    x: str,
+    namespace: dict[str, Any],
+    *,
+    null_is_set: bool,
 ) -> list[str] | None:
-    """Lines setting the local `x` to the response's value of one field."""
+    """Lines setting `x` (a local, or the response's entry) to the response's value of one
+    field; without `null_is_set`, a null leaves `x` as it is (the entry, null already)."""
     get = f"    v = get({field.key!r})"
+    null = f"    if v is None: {x} = None" if null_is_set else "    if v is None: pass"
     if field.form is Form.LIST and field.item is None:
         if not isinstance(shape, Leaf):
             return None
@@ -164,7 +172,7 @@ def _field(
             namespace[name] = nested
             return [
                 get,
-                f"    if v is None: {x} = None",
+                null,
                 f"    elif v.__class__ is list: {x} = list(map({name}, v))",
                 "    else: raise Unprojectable",
             ]
@@ -189,7 +197,7 @@ def _field(
             lines += [f"    if {x} is None:", f"        v = get({alias!r})"]
             lines.append(f"        {x} = None if v is None else {name}(v)")
         return lines
-    lines = [get, f"    if v is None: {x} = None"]
+    lines = [get, null]
     if field.form in _TEXTUAL and str in shape.passes:
         # Text with nothing to strip is written as it came (or is no value: `""`, `--`); an
         # integer id as its digits.

@@ -45,7 +45,10 @@ def many(response: UpstreamResponse, key: str, build: Build[T]) -> list[T]:
     singular = key.removesuffix("s")
     if not all(item.__class__ is dict or isinstance(item, Mapping) for item in items):
         raise unexpected(response, f"with {key} that are not objects")
-    return [_built(response, singular, item, build) for item in items]
+    try:
+        return [build(item) for item in items]
+    except MissingId as error:
+        raise unexpected(response, f"with {_a(singular)} that has no id") from error
 
 
 def search_page(

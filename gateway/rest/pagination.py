@@ -44,8 +44,13 @@ _URL_SAFE = bytes.maketrans(b"+/", b"-_")
 
 
 def encode_cursor(cursor: Cursor) -> str:
-    text = f"{_CURSOR_PREFIX}{cursor.offset}:{cursor.last_id or ''}"
-    # `base64.urlsafe_b64encode`, without its two Python-level wrappers: once per edge.
+    return _cursor(cursor.offset, cursor.last_id)
+
+
+def _cursor(offset: int, last_id: str | None) -> str:
+    # Once per edge: no `Cursor` (a frozen dataclass is slow to make), and
+    # `base64.urlsafe_b64encode` without its two Python-level wrappers.
+    text = f"{_CURSOR_PREFIX}{offset}:{last_id or ''}"
     encoded = binascii.b2a_base64(text.encode(), newline=False).translate(_URL_SAFE)
     return encoded.decode().rstrip("=")
 
@@ -139,7 +144,7 @@ def cut(window: Window, pages: Sequence[SearchPage[T]], id_of: Callable[[T], str
         if resume_at:
             resume_at[-1] = window.offset + index + 1
     edges = [
-        (encode_cursor(Cursor(offset, item_id)), item)
+        (_cursor(offset, item_id), item)
         for offset, (item_id, item) in zip(resume_at, kept, strict=True)
     ]
     end_cursor = None

@@ -5,8 +5,9 @@ variables coerced by converters compiled per operation (`variables`), input obje
 converters compiled per type (`input_conversion`), results completed by plans compiled per
 selection (`execution`, `plans`), which write the upstream's objects straight into the
 response through the REST layer's projections (`selections`, `gateway.rest.projection`), and
-the start-up objects kept out of the garbage collector's walks (`gc_freeze`). Each hands back to the stock path at the first thing it does not cover, and
-`tests/unit/test_execution.py` holds them to the stock results.
+the start-up objects kept out of the garbage collector's walks (`gc_freeze`). Each hands back
+to the stock path at the first thing it does not cover, and `tests/unit/test_execution.py` and
+`tests/unit/test_projection.py` hold them to the stock results.
 
 `GATEWAY_FAST_PATH` (`build_schema(fast_path=...)`) turns it all on or off. It reaches into
 library internals, all imported in `compat`; when those imports or `compat.problem()` fail

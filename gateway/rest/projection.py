@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cachetools import LRUCache
+
 from gateway.rest import forms
 from gateway.types.base import Deferred
 from gateway.types.wire import Form, WireField, wire_fields
@@ -98,12 +100,31 @@ def projector(selection: Selection) -> Projector | None:
     return run
 
 
+# Compiled once per selection in the process, whichever documents share it (the same fields
+# of an invoice, asked by several operations), and bounded: a process fed endless distinct
+# selections keeps the most recent ones.
+_compiled: LRUCache[tuple[Selection, str | None], Callable[[Any], dict[str, Any]] | None] = (
+    LRUCache(maxsize=512)
+)
+
+
 def _compile(
     selection: Selection, id_key: str | None = None
 ) -> Callable[[Any], dict[str, Any]] | None:
     """Python source for one selection: one straight-line read per selected field, as
     `gateway.rest.mapping` compiles mappers. With `id_key`, it first checks what mapping
     requires of a nested object: an id under that key, selected or not."""
+    key = (selection, id_key)
+    try:
+        return _compiled[key]
+    except KeyError:
+        project = _compiled[key] = _compile_new(selection, id_key)
+        return project
+
+
+def _compile_new(
+    selection: Selection, id_key: str | None
+) -> Callable[[Any], dict[str, Any]] | None:
     declared = {field.attribute: field for field in wire_fields(selection.type)}
     namespace: dict[str, Any] = {
         "Unprojectable": Unprojectable,

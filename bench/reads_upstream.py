@@ -23,8 +23,6 @@ upstream calls per page.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import copy
 import json
 import re
@@ -163,29 +161,8 @@ class ReadAnswers(upstream.Answers):
         return answer
 
 
-async def serve(host: str, port: int, sizes: list[int]) -> None:
-    answers = ReadAnswers(sizes)
-    loop = asyncio.get_running_loop()
-    server = await loop.create_server(
-        lambda: upstream._Connection(answers), host, port, backlog=1024
-    )
-    async with server:
-        await server.serve_forever()
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--sizes", default="1", help="comma-separated item counts to serve")
-    args = parser.parse_args()
-    sizes = [int(size) for size in args.sizes.split(",")]
-    try:
-        import uvloop
-    except ImportError:
-        asyncio.run(serve(args.host, args.port, sizes))
-    else:
-        uvloop.run(serve(args.host, args.port, sizes))
+    upstream.main(ReadAnswers, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

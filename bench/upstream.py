@@ -107,27 +107,28 @@ def _content_length(head: bytes) -> int:
     return int(head[start : end if end >= 0 else len(head)])
 
 
-async def serve(host: str, port: int, sizes: list[int]) -> None:
-    answers = Answers(sizes)
+async def serve(host: str, port: int, answers: Answers) -> None:
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: _Connection(answers), host, port, backlog=1024)
     async with server:
         await server.serve_forever()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(kind: type[Answers] = Answers, description: str | None = None) -> None:
+    """The stand-in's command line, serving `kind` (a stand-in with more routes subclasses
+    `Answers`)."""
+    parser = argparse.ArgumentParser(description=description or __doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--sizes", default="1", help="comma-separated item counts to serve")
     args = parser.parse_args()
-    sizes = [int(size) for size in args.sizes.split(",")]
+    answers = kind([int(size) for size in args.sizes.split(",")])
     try:
         import uvloop
     except ImportError:
-        asyncio.run(serve(args.host, args.port, sizes))
+        asyncio.run(serve(args.host, args.port, answers))
     else:
-        uvloop.run(serve(args.host, args.port, sizes))
+        uvloop.run(serve(args.host, args.port, answers))
 
 
 if __name__ == "__main__":

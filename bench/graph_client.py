@@ -13,15 +13,15 @@ value. aiohttp server and client on uvloop, orjson, no access log: near the limi
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import os
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
 import orjson
 from aiohttp import ClientSession, TCPConnector, web
+
+from bench import reads_proxy
 
 SESSION = web.AppKey("session", ClientSession)
 PAGE = 100
@@ -108,20 +108,7 @@ def create_app(upstream_url: str) -> web.Application:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True)
-    args = parser.parse_args()
-    import uvloop
-
-    web.run_app(
-        create_app(os.environ["BENCH_UPSTREAM_URL"]),
-        host=args.host,
-        port=args.port,
-        access_log=None,
-        print=None,
-        loop=uvloop.new_event_loop(),
-    )
+    reads_proxy.run(create_app, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

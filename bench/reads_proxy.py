@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from aiohttp import ClientSession, TCPConnector, web
 
@@ -66,14 +66,20 @@ def create_app(upstream_url: str) -> web.Application:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    run(create_app, __doc__.splitlines()[0])
+
+
+def run(create: Callable[[str], web.Application], description: str) -> None:
+    """The command line of an aiohttp server in front of `BENCH_UPSTREAM_URL` (this proxy, the
+    hand-written graph client): uvloop, no access log."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     import uvloop
 
     web.run_app(
-        create_app(os.environ["BENCH_UPSTREAM_URL"]),
+        create(os.environ["BENCH_UPSTREAM_URL"]),
         host=args.host,
         port=args.port,
         access_log=None,

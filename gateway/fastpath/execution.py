@@ -46,6 +46,7 @@ from gateway.fastpath.compat import (
     StrawberryGraphQLCoreExecutionContext,
 )
 from gateway.fastpath.plans import (
+    Entry,
     Fallback,
     FieldDetailsList,
     Plan,
@@ -240,7 +241,7 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         collected = self.collect_subfields(return_type, fields)
         if collected.new_defer_usages or collected.forbidden_directive_instances:
             return None
-        entries: list[tuple[str, str | None, Callable[[Any], Any]]] = []
+        entries: list[Entry] = []
         planned: dict[str, FieldDetailsList] = {}
         resolved: dict[str, FieldDetailsList] = {}
         for response_key, group in collected.grouped_field_set.items():
@@ -268,7 +269,7 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _compile_entry(
         self, return_type: GraphQLObjectType, response_key: str, group: FieldDetailsList
-    ) -> tuple[str, str | None, Callable[[Any], Any]] | None:
+    ) -> Entry | None:
         name = group[0].node.name.value
         if name == "__typename":
             return (response_key, None, constant(return_type.name))

@@ -45,12 +45,10 @@ def decode(content: bytes) -> object:
     (invalid UTF-8 included: `UnicodeDecodeError` is a `ValueError`), nested too deeply
     included."""
     try:
-        return _EXACT.decode(content)
-    except msgspec.DecodeError:
-        pass  # the standard library says what is wrong, in its words
-    except RecursionError:
-        raise ValueError("The JSON is nested too deeply.") from None
-    try:
+        try:
+            return _EXACT.decode(content)
+        except msgspec.DecodeError:
+            pass  # the standard library says what is wrong, in its words
         return _DECODER.decode(content.decode("utf-8"))
     except RecursionError:
         raise ValueError("The JSON is nested too deeply.") from None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gateway.errors import UpstreamNotFound
-from gateway.rest import envelopes
+from gateway.rest import envelopes, wire_objects
 from gateway.rest.mapping import invoice_deferred
 from gateway.rest.paged_search import read_window
 from gateway.rest.search import invoice_search_params
@@ -20,6 +20,9 @@ from gateway.types.invoice import (
     UpdateInvoiceInput,
 )
 from gateway.upstream.client import UpstreamResponse
+
+# Search pages decode into structs (see `wire_objects`), derived at import, which is start-up.
+_SEARCH_PAGE = wire_objects.page_decoder("invoices", Invoice)
 
 
 class InvoicesAPI:
@@ -108,6 +111,7 @@ class InvoicesAPI:
             lambda invoice: str(invoice.id),
             first=first,
             after=after,
+            decode=_SEARCH_PAGE,
         )
         return InvoiceConnection(
             edges=[InvoiceEdge(cursor=cursor, node=node) for cursor, node in found.edges],

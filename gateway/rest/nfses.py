@@ -7,7 +7,7 @@ same cursor connection (see `gateway.rest.pagination`).
 
 from __future__ import annotations
 
-from gateway.rest import pagination
+from gateway.rest import pagination, wire_objects
 from gateway.rest.mapping import deferred
 from gateway.rest.paged_search import read_window
 from gateway.rest.session import UpstreamSession
@@ -16,6 +16,7 @@ from gateway.rest.writer import integer_id
 from gateway.types.nfse import Nfse, NfseConnection, NfseEdge, NfseFilter
 
 nfse_deferred = deferred(Nfse)
+_SEARCH_PAGE = wire_objects.page_decoder("nfses", Nfse)
 
 
 def nfse_search_params(filter: NfseFilter | None, *, page: int, per_page: int) -> dict[str, str]:
@@ -60,6 +61,7 @@ class NfsesAPI:
             lambda nfse: str(nfse.id),
             first=first,
             after=after,
+            decode=_SEARCH_PAGE,
         )
         return _connection(found)
 

@@ -12,6 +12,7 @@ from typing import TypeVar
 from gateway.errors import UpstreamNotFound
 from gateway.rest import envelopes, pagination
 from gateway.rest.session import Read, UpstreamSession
+from gateway.upstream import codec
 
 T = TypeVar("T")
 
@@ -26,18 +27,19 @@ async def read_window(
     *,
     first: int | None,
     after: str | None,
+    decode: Callable[[bytes], object] = codec.decode,
 ) -> pagination.Slice[T]:
     """`GET path` for the pages the window names, `params(page, per_page)` each.
 
     Raises `InvalidPageRequest` for a `first` or `after` that names no page. No path (an
     unknown parent), a criterion no row can meet (`params` raising `ValueError`) and a 404
-    are an empty result.
+    are an empty result. `decode` reads each page's body (see `wire_objects.page_decoder`).
     """
     window = pagination.window(first, after)
     if path is None:
         return pagination.nothing(window)
     try:
-        reads = [Read.of(path, params(page, window.size)) for page in window.pages]
+        reads = [Read.of(path, params(page, window.size), decode) for page in window.pages]
     except ValueError:
         return pagination.nothing(window)
     try:

@@ -22,7 +22,7 @@ from typing import Any
 
 from cachetools import LRUCache
 
-from gateway.rest import forms
+from gateway.rest import forms, wire_objects
 from gateway.types.base import Deferred
 from gateway.types.wire import Form, WireField, wire_fields
 
@@ -88,10 +88,18 @@ def projector(selection: Selection) -> Projector | None:
     project = _compile(selection)
     if project is None:
         return None
+    # Objects decoded into the type's struct are read by attribute, any other by key.
+    struct = wire_objects.struct_of(selection.type)
+    project_struct = project if struct is None else _compile(selection, None, struct)
+    if project_struct is None:
+        return None
 
     def run(deferred: Deferred) -> dict[str, Any]:
+        source = deferred.source
         try:
-            return project(deferred.source)
+            if source.__class__ is struct:
+                return project_struct(source)
+            return project(source)
         except Unprojectable:
             raise
         except Exception:  # a serializer refusing a value: the execution reports it
@@ -103,37 +111,41 @@ def projector(selection: Selection) -> Projector | None:
 # Compiled once per selection in the process, whichever documents share it (the same fields
 # of an invoice, asked by several operations), and bounded: a process fed endless distinct
 # selections keeps the most recent ones.
-_compiled: LRUCache[tuple[Selection, str | None], Callable[[Any], dict[str, Any]] | None] = (
-    LRUCache(maxsize=512)
+Compiled = Callable[[Any], dict[str, Any]]
+Struct = type[wire_objects.WireObject]
+_compiled: LRUCache[tuple[Selection, str | None, Struct | None], Compiled | None] = LRUCache(
+    maxsize=512
 )
 
 
 def _compile(
-    selection: Selection, id_key: str | None = None
-) -> Callable[[Any], dict[str, Any]] | None:
+    selection: Selection, id_key: str | None = None, struct: Struct | None = None
+) -> Compiled | None:
     """Python source for one selection: one straight-line read per selected field, as
     `gateway.rest.mapping` compiles mappers. With `id_key`, it first checks what mapping
-    requires of a nested object: an id under that key, selected or not."""
-    key = (selection, id_key)
+    requires of a nested object: an id under that key, selected or not. With `struct`, it
+    reads objects of that struct (`wire_objects`), by attribute; otherwise any mapping."""
+    key = (selection, id_key, struct)
     try:
         return _compiled[key]
     except KeyError:
-        project = _compiled[key] = _compile_new(selection, id_key)
+        project = _compiled[key] = _compile_new(selection, id_key, struct)
         return project
 
 
 def _compile_new(
-    selection: Selection, id_key: str | None
-) -> Callable[[Any], dict[str, Any]] | None:
+    selection: Selection, id_key: str | None, struct: Struct | None
+) -> Compiled | None:
     declared = {field.attribute: field for field in wire_fields(selection.type)}
     namespace: dict[str, Any] = {
         "Unprojectable": Unprojectable,
         "EMPTY": forms.EMPTY,
         "check_id": _check_id,
     }
-    lines = ["def project(raw):", "    get = raw.get", "    out = keys.copy()"]
+    read = _Reads(struct)
+    lines = ["def project(raw):", *read.prologue, "    out = keys.copy()"]
     if id_key is not None:
-        lines += [f"    v = get({id_key!r})", "    if v.__class__ is not int: check_id(v)"]
+        lines += [f"    v = {read(id_key)}", "    if v.__class__ is not int: check_id(v)"]
     for index, selected in enumerate(selection.fields):
         name, target = f"_{index}", f"out[{selected.response_key!r}]"
         if selected.attribute is None:
@@ -146,7 +158,9 @@ def _compile_new(
         # A nullable field is written where it goes, and not at all when it is null: the
         # copied keys are all null already. A required one is checked first.
         x = f"x{index}" if selected.required else target
-        body = _field(field, selected.shape, name, x, namespace, null_is_set=selected.required)
+        body = _field(
+            field, selected.shape, name, x, namespace, read, null_is_set=selected.required
+        )
         if body is None:
             return None
         lines += body
@@ -170,12 +184,13 @@ def _field(
     name: str,
     x: str,
     namespace: dict[str, Any],
+    read: _Reads,
     *,
     null_is_set: bool,
 ) -> list[str] | None:
     """Lines setting `x` (a local, or the response's entry) to the response's value of one
     field; without `null_is_set`, a null leaves `x` as it is (the entry, null already)."""
-    get = f"    v = get({field.key!r})"
+    get = f"    v = {read(field.key)}"
     null = f"    if v is None: {x} = None" if null_is_set else "    if v is None: pass"
     if field.form is Form.LIST and field.item is None:
         if not isinstance(shape, Leaf):
@@ -185,22 +200,24 @@ def _field(
     if field.form in (Form.OBJECT, Form.LIST):
         if not isinstance(shape, Selection) or field.item is None:
             return None
+        # Mapping requires every item of a list to have an `id`.
+        id_key = "id" if field.form is Form.LIST else _id_key(field.item)
+        item_struct = read.nested(field.key)
+        nested = _compile(shape, id_key, item_struct)
+        if nested is None:
+            return None
+        namespace[name] = nested
+        if item_struct is not None:
+            # Decoded as the struct's field declares: null, or the item struct (a list of).
+            each = f"list(map({name}, v))" if field.form is Form.LIST else f"{name}(v)"
+            return [get, null, f"    else: {x} = {each}"]
         if field.form is Form.LIST:
-            # Mapping requires every item of a list to have an `id`.
-            nested = _compile(shape, "id")
-            if nested is None:
-                return None
-            namespace[name] = nested
             return [
                 get,
                 null,
                 f"    elif v.__class__ is list: {x} = list(map({name}, v))",
                 "    else: raise Unprojectable",
             ]
-        nested = _compile(shape, _id_key(field.item))
-        if nested is None:
-            return None
-        namespace[name] = nested
         namespace["Mapping"] = Mapping
         return [
             get,
@@ -215,7 +232,7 @@ def _field(
         # The first key with a value wins, as in mapping.
         lines = [get, f"    {x} = None if v is None else {name}(v)"]
         for alias in field.aliases:
-            lines += [f"    if {x} is None:", f"        v = get({alias!r})"]
+            lines += [f"    if {x} is None:", f"        v = {read(alias)}"]
             lines.append(f"        {x} = None if v is None else {name}(v)")
         return lines
     lines = [get, null]
@@ -239,6 +256,23 @@ def _field(
     else:
         lines += [f"    else: {x} = {name}(v)"]
     return lines
+
+
+class _Reads:
+    """How the source reads one key: `raw.key` for a struct's field (null for a key the
+    struct has not), `get(key)` for any mapping."""
+
+    def __init__(self, struct: Struct | None) -> None:
+        self.struct = struct
+        self.prologue = () if struct is not None else ("    get = raw.get",)
+
+    def __call__(self, key: str) -> str:
+        if self.struct is None:
+            return f"get({key!r})"
+        return f"raw.{key}" if key in self.struct.__struct_fields__ else "None"
+
+    def nested(self, key: str) -> Struct | None:
+        return None if self.struct is None else wire_objects.nested_struct(self.struct, key)
 
 
 def _check_id(value: object) -> None:

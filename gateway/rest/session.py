@@ -9,24 +9,33 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from strawberry.dataloader import DataLoader
 
 from gateway.idempotency.writes import IdempotentWrites
+from gateway.upstream import codec
 from gateway.upstream.client import UpstreamClient, UpstreamResponse
 
 
 @dataclass(frozen=True, slots=True)
 class Read:
-    """One GET: the path relative to the base URL and its query parameters, in order."""
+    """One GET: the path relative to the base URL and its query parameters, in order, and
+    how its body is decoded (which is not part of what the read is: every decoder reads a
+    body into the same values)."""
 
     path: str
     params: tuple[tuple[str, str], ...] = ()
+    decode: Callable[[bytes], object] = field(default=codec.decode, compare=False)
 
     @classmethod
-    def of(cls, path: str, params: Mapping[str, str] | None = None) -> Read:
-        return cls(path, tuple((params or {}).items()))
+    def of(
+        cls,
+        path: str,
+        params: Mapping[str, str] | None = None,
+        decode: Callable[[bytes], object] = codec.decode,
+    ) -> Read:
+        return cls(path, tuple((params or {}).items()), decode)
 
 
 ReadAll = Callable[[list[Read]], Awaitable[list[UpstreamResponse | BaseException]]]
@@ -41,7 +50,11 @@ def reader(client: UpstreamClient, *, authorization: str | None) -> ReadAll:
         return await asyncio.gather(
             *(
                 client.request(
-                    "GET", read.path, params=dict(read.params) or None, authorization=authorization
+                    "GET",
+                    read.path,
+                    params=dict(read.params) or None,
+                    authorization=authorization,
+                    decode=read.decode,
                 )
                 for read in reads
             ),

@@ -29,10 +29,7 @@ class Fields:
         self.problems: dict[str, str] = {}
 
     def _fail(self, attribute: str, value: object, expected: str) -> None:
-        shown = repr(value)
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
-        self.problems[attribute] = f"expected {expected}, got {shown}"
+        self.problems[attribute] = f"expected {expected}, got {_shown(value)}"
 
     def read(self, key: str, read: forms.Reader, attribute: str | None = None) -> object:
         """`key`'s value as `read` reads it; `None` when it is blank or unreadable."""
@@ -110,6 +107,18 @@ class Fields:
             return value
         self._fail(attribute or key, value, "a list of objects with ids")
         return None
+
+
+def _shown(value: object) -> str:
+    """A scalar as written (cut to 60 characters); an object or a list by its kind only:
+    what it holds is the upstream's business, and reads the same however it was decoded
+    (a dict, or a `wire_objects` struct)."""
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item" + ("" if len(value) == 1 else "s")
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def has_id(item: object) -> bool:

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -106,7 +106,10 @@ class UpstreamClient:
         authorization: str | None,
         json: object = None,
         params: Mapping[str, str] | None = None,
+        decode: Callable[[bytes], object] = codec.decode,
     ) -> UpstreamResponse:
+        """One call. A success's body is read by `decode` (`codec.decode`, or a decoder of
+        the shape the caller expects, which must read any JSON as `codec.decode` would)."""
         headers = {**self._headers, "accept": "application/json"}
         if authorization:
             headers["authorization"] = authorization
@@ -152,7 +155,7 @@ class UpstreamClient:
             if span.is_recording():
                 _record_answer(span, response)
             try:
-                return _read(method, path, response, elapsed=elapsed)
+                return _read(method, path, response, elapsed=elapsed, decode=decode)
             except (UpstreamServerError, UpstreamBadResponse) as error:
                 _log_failure(method, path, error)
                 raise
@@ -284,7 +287,14 @@ def _count(started: float) -> float:
     return elapsed
 
 
-def _read(method: str, path: str, response: httpx.Response, *, elapsed: float) -> UpstreamResponse:
+def _read(
+    method: str,
+    path: str,
+    response: httpx.Response,
+    *,
+    elapsed: float,
+    decode: Callable[[bytes], object],
+) -> UpstreamResponse:
     status = response.status_code
     body = response.content
     request_id = response.headers.get(REQUEST_ID_HEADER)
@@ -309,7 +319,7 @@ def _read(method: str, path: str, response: httpx.Response, *, elapsed: float) -
                 request_id=request_id,
             )
         try:
-            data = codec.decode(body)
+            data = decode(body)
         except ValueError as error:
             raise UpstreamBadResponse(
                 _unreadable(status, "a body that is not JSON"),

@@ -9,11 +9,15 @@ reads bodies, with its `float_hook` making every number with a fraction or an ex
 at orjson's speed, with no guessing which bodies are safe. A body msgspec refuses goes to the
 standard parser, so errors keep the standard library's wording (and a lone surrogate escape,
 which msgspec refuses, reads as before).
+
+`typed_decoder(shape)` decodes into a msgspec type where the body has its shape, and as
+`decode` does where it has not.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 
 import msgspec
@@ -52,3 +56,17 @@ def decode(content: bytes) -> object:
         return _DECODER.decode(content.decode("utf-8"))
     except RecursionError:
         raise ValueError("The JSON is nested too deeply.") from None
+
+
+def typed_decoder(shape: type) -> Callable[[bytes], object]:
+    """`decode`, trying `shape` (a msgspec type, its values read as `decode` reads them)
+    first: a body of another shape, or no JSON at all, is then read by `decode`."""
+    exact: msgspec.json.Decoder[object] = msgspec.json.Decoder(shape, float_hook=Decimal)
+
+    def decode_typed(content: bytes) -> object:
+        try:
+            return exact.decode(content)
+        except (msgspec.DecodeError, RecursionError):  # ValidationError is a DecodeError
+            return decode(content)
+
+    return decode_typed

@@ -1,0 +1,182 @@
+"""Upstream objects decoded into the declarations' structs read exactly as decoded dicts do:
+mapped the same, problems and all, whatever the upstream sends; and a body of another shape
+is decoded as any body is."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+import strawberry
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from examples.seed import search_response
+from gateway.rest import wire_objects
+from gateway.rest.invoices import _SEARCH_PAGE
+from gateway.rest.mapping import invoice_from_rest
+from gateway.types.invoice import Invoice
+from gateway.types.receivable import Receivable
+from gateway.types.wire import rest
+from gateway.upstream import codec
+from tests.unit.test_projection import INVOICES, PAGE, TEMPLATE, page_of, varied
+
+# Any value in any field, nested objects and lists still objects and lists: pages the structs
+# read (INVOICES also breaks the nesting, which makes most of its pages plain ones).
+SHAPED_INVOICES = st.builds(
+    lambda invoice, receivables, services, payment: {
+        **invoice,
+        "receivables": receivables,
+        "services": services,
+        "payment_information": payment,
+    },
+    varied({key: value for key, value in TEMPLATE.items() if key != "id"}),
+    st.lists(varied(TEMPLATE["receivables"][0]), max_size=3),
+    st.lists(varied(TEMPLATE["services"][0]), max_size=3),
+    st.one_of(st.none(), varied(TEMPLATE["payment_information"])),
+)
+
+
+def mapped(invoice: Invoice) -> tuple[str, dict[str, str]]:
+    """What mapping made of an object: every value and every problem."""
+    return repr(invoice), invoice.problems
+
+
+def read_both(invoices: list[dict[str, Any]]) -> tuple[object, dict[str, Any]]:
+    body = codec.encode(page_of(invoices))
+    plain = codec.decode(body)
+    assert isinstance(plain, dict)
+    return _SEARCH_PAGE(body), plain
+
+
+def assert_mapped_alike(typed: wire_objects.WireObject, plain: dict[str, Any]) -> None:
+    rows = typed["invoices"]
+    assert isinstance(rows, list)
+    assert [mapped(invoice_from_rest(row)) for row in rows] == [
+        mapped(invoice_from_rest(row)) for row in plain["invoices"]
+    ]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(SHAPED_INVOICES, min_size=1, max_size=3))
+def test_an_invoice_read_from_its_struct_maps_as_read_from_a_dict(
+    invoices: list[dict[str, Any]],
+) -> None:
+    typed, plain = read_both(invoices)
+    assert isinstance(typed, wire_objects.WireObject)
+    assert_mapped_alike(typed, plain)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(INVOICES, min_size=1, max_size=3))
+def test_a_page_with_broken_nesting_is_read_either_way_alike(
+    invoices: list[dict[str, Any]],
+) -> None:
+    typed, plain = read_both(invoices)
+    if isinstance(typed, wire_objects.WireObject):
+        assert_mapped_alike(typed, plain)
+    else:
+        # A nested value that is not the object or list its field declares: a plain body.
+        assert typed == plain
+
+
+def test_a_documented_page_is_read_into_structs_with_nested_structs() -> None:
+    page = _SEARCH_PAGE(codec.encode(PAGE))
+    assert isinstance(page, wire_objects.WireObject)
+    invoice = page["invoices"][0]  # type: ignore[index]
+    assert type(invoice) is wire_objects.struct_of(Invoice)
+    assert type(invoice.receivables[0]).__name__ == "WireReceivable"
+    assert type(invoice.payment_information).__name__ == "WirePaymentInformation"
+    assert invoice.gross_value == PAGE["invoices"][0]["gross_value"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"payment_information": ""},
+        {"payment_information": [1]},
+        {"receivables": "none"},
+        {"services": [{"id": 1}, 7]},
+    ],
+    ids=["empty-text", "array-for-object", "text-for-list", "scalar-in-list"],
+)
+def test_a_nested_value_of_another_shape_makes_the_page_a_plain_one(
+    change: dict[str, object],
+) -> None:
+    page = json.loads(json.dumps(PAGE))
+    page["invoices"][1].update(change)
+    body = codec.encode(page)
+    decoded = _SEARCH_PAGE(body)
+    assert type(decoded) is dict
+    assert decoded == codec.decode(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[1, 2]", b'"text"', b'{"invoices": {"id": 1}}', b"null"],
+    ids=["array", "text", "object-for-list", "null"],
+)
+def test_a_body_that_is_no_page_is_decoded_as_any_body(body: bytes) -> None:
+    assert _SEARCH_PAGE(body) == codec.decode(body)
+
+
+@pytest.mark.parametrize("body", [b'{"invoices": [', b"{'a': 1}", b"\xff"])
+def test_what_is_no_json_is_refused_in_the_standard_librarys_words(body: bytes) -> None:
+    with pytest.raises(ValueError) as plain:  # noqa: PT011 - the message is the assertion
+        codec.decode(body)
+    with pytest.raises(ValueError, match=re.escape(str(plain.value))):
+        _SEARCH_PAGE(body)
+
+
+def test_a_struct_is_a_read_only_mapping_of_its_declared_keys() -> None:
+    raw = dict(PAGE["invoices"][0], unheard_of="x")
+    del raw["comments"]
+    page = _SEARCH_PAGE(codec.encode({"invoices": [raw]}))
+    assert isinstance(page, wire_objects.WireObject)
+    invoice = page["invoices"][0]  # type: ignore[index]
+    assert isinstance(invoice, Mapping)
+    declared = type(invoice).__struct_fields__
+    assert list(invoice) == list(declared) == list(invoice.keys())
+    assert len(invoice) == len(declared)
+    assert invoice["description"] == invoice.get("description") == raw["description"]
+    # A declared key left out reads as null, as `raw.get` would; an undeclared one is skipped.
+    assert "comments" in invoice
+    assert invoice["comments"] is None
+    assert "unheard_of" not in invoice
+    assert invoice.get("unheard_of", 7) == 7
+    with pytest.raises(KeyError):
+        invoice["unheard_of"]
+    assert dict(invoice.items()) == dict(zip(declared, invoice.values(), strict=True))
+    with pytest.raises(AttributeError):
+        invoice.description = "changed"  # type: ignore[misc]
+
+
+def test_an_alias_is_a_field_of_its_own() -> None:
+    struct = wire_objects.struct_of(Receivable)
+    assert struct is not None
+    assert {"billet_url", "boleto_url"} <= set(struct.__struct_fields__)
+
+
+def test_a_type_embedding_itself_reads_the_embedded_one_as_plain_json() -> None:
+    invoice = wire_objects.struct_of(Invoice)
+    receivable = wire_objects.struct_of(Receivable)
+    assert invoice is not None
+    assert receivable is not None
+    assert wire_objects.nested_struct(invoice, "receivables") is receivable
+    assert wire_objects.nested_struct(receivable, "invoice") is None
+
+
+@strawberry.type
+class Clashing:
+    id: strawberry.ID
+    entries: str | None = strawberry.field(default=None, metadata=rest("items"))
+
+
+def test_a_type_with_a_key_that_cannot_be_a_field_has_no_struct() -> None:
+    assert wire_objects.struct_of(Clashing) is None
+    decode = wire_objects.page_decoder("clashings", Clashing)
+    body = codec.encode(search_response([1], page=1, per_page=1, total_pages=1))
+    assert decode(body) == codec.decode(body)

@@ -69,6 +69,8 @@ def oversized_variable(
         return None
     root: _Entry = (None, "", None, variables, 0)
     pending: list[_Entry] = [root]
+    # Most strings are shorter than either limit: only a longer one needs its field's.
+    short = min(limits.max_string_length, limits.max_content_length)
     while pending:
         entry = pending.pop()
         container = entry[3]
@@ -86,16 +88,19 @@ def oversized_variable(
             children, named = enumerate(container), False
         for step, value in children:
             # A value in an object is bounded by its field's name; an item in a list, like
-            # the field holding the list.
-            field = cast(str, step) if named else entry[2]
-            if isinstance(value, str):
-                limit = _string_limit(field, limits)
-                if len(value) > limit:
-                    return (
-                        f"Variable {_path(entry, step)} is longer than {limit} characters.",
-                        CODE,
-                    )
-            elif isinstance(value, (list, dict)):
+            # the field holding the list. (Exact classes first: what JSON decodes to.)
+            kind = value.__class__
+            if kind is str or (kind is not dict and kind is not list and isinstance(value, str)):
+                if len(value) > short:
+                    field = cast(str, step) if named else entry[2]
+                    limit = _string_limit(field, limits)
+                    if len(value) > limit:
+                        return (
+                            f"Variable {_path(entry, step)} is longer than {limit} characters.",
+                            CODE,
+                        )
+            elif kind is dict or kind is list or isinstance(value, (list, dict)):
+                field = cast(str, step) if named else entry[2]
                 pending.append((entry, step, field, value, entry[4] + 1))
     return None
 

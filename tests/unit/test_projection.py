@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from unittest import mock
@@ -154,18 +155,27 @@ def nested(key: str) -> st.SearchStrategy[object]:
     return st.one_of(varied(item), QUIRKS)
 
 
-INVOICES = st.builds(
-    lambda invoice, receivables, services, payment: {
-        **invoice,
-        "receivables": receivables,
-        "services": services,
-        "payment_information": payment,
-    },
-    varied({key: value for key, value in TEMPLATE.items() if key != "id"}),
-    nested("receivables"),
-    nested("services"),
-    nested("payment_information"),
-)
+def invoices_with(
+    nesting: Callable[[str], st.SearchStrategy[object]],
+) -> st.SearchStrategy[dict[str, Any]]:
+    """Invoices with any scalar varied, each nested field drawn by `nesting(key)`."""
+    return st.builds(
+        lambda invoice, receivables, services, attachments, payment: {
+            **invoice,
+            "receivables": receivables,
+            "services": services,
+            "attachments": attachments,
+            "payment_information": payment,
+        },
+        varied({key: value for key, value in TEMPLATE.items() if key != "id"}),
+        nesting("receivables"),
+        nesting("services"),
+        nesting("attachments"),
+        nesting("payment_information"),
+    )
+
+
+INVOICES = invoices_with(nested)
 
 
 def page_of(invoices: list[dict[str, Any]]) -> dict[str, Any]:

@@ -80,14 +80,25 @@ class UpstreamSession:
         self._reads = reads
         self._writes = writes
 
-    async def read(self, path: str, params: Mapping[str, str] | None = None) -> UpstreamResponse:
-        return await self._reads.load(Read.of(path, params))
+    async def read(
+        self,
+        path: str,
+        params: Mapping[str, str] | None = None,
+        decode: Callable[[bytes], object] = codec.decode,
+    ) -> UpstreamResponse:
+        return await self._reads.load(Read.of(path, params, decode))
 
     async def read_many(self, reads: Iterable[Read]) -> list[UpstreamResponse]:
         return await self._reads.load_many(reads)
 
     async def write(
-        self, method: str, path: str, body: object = None, *, idempotency_key: str | None = None
+        self,
+        method: str,
+        path: str,
+        body: object = None,
+        *,
+        idempotency_key: str | None = None,
+        decode: Callable[[bytes], object] = codec.decode,
     ) -> UpstreamResponse:
         """Send a change; with an `idempotency_key`, at most once per key (see
         `gateway.idempotency.writes`)."""
@@ -95,7 +106,9 @@ class UpstreamSession:
         self._reads.clear_all()
 
         def send() -> Awaitable[UpstreamResponse]:
-            return self._client.request(method, path, json=body, authorization=self._authorization)
+            return self._client.request(
+                method, path, json=body, authorization=self._authorization, decode=decode
+            )
 
         if idempotency_key is None or self._writes is None:
             return await send()

@@ -13,9 +13,13 @@ read-only `Mapping` of those keys, so everything that reads upstream objects as 
 (mapping, `Fields`, the envelopes) reads it unchanged.
 
 `page_decoder(key, Invoice)` decodes a search page (`{"page", "per_page", "total_pages", key:
-[...]}`) into structs when the body has that shape, and answers what `codec.decode` answers
-when it has not: a nested object that is not one (`""`, an array) or a body that is not a
-page costs only the typed attempt, and is then read as ever, problems and all.
+[...]}`) into structs when the body has that shape, and `envelope_decoder("invoice", Invoice)`
+one object's envelope. Both answer what `codec.decode` answers when it has not: a nested
+object that is not one (`""`, an array), or a body of another shape, costs only the typed
+attempt, and is then read as ever, problems and all.
+
+Structs are written back as JSON objects of their fields (`codec.encode`), as the idempotency
+store records an answer: a replay decodes that into dicts, which map as the structs did.
 """
 
 from __future__ import annotations
@@ -127,15 +131,23 @@ def page_decoder(key: str, cls: type) -> Decode:
     item = struct_of(cls)
     if item is None:
         return codec.decode
-    page = msgspec.defstruct(
+    return _envelope(
         f"Wire{cls.__name__}Page",
-        [
-            ("page", Any, None),
-            ("per_page", Any, None),
-            ("total_pages", Any, None),
-            (key, list[item] | None, None),  # type: ignore[valid-type]
-        ],
-        bases=(WireObject,),
-        gc=False,
+        [("page", Any), ("per_page", Any), ("total_pages", Any), (key, list[item] | None)],  # type: ignore[valid-type]
     )
-    return codec.typed_decoder(page)
+
+
+def envelope_decoder(key: str, cls: type) -> Decode:
+    """Decodes `{key: {...}}` (one `cls` object, as `{"invoice": ...}`) into structs, or as
+    `codec.decode` does when the body has another shape (or `cls` has no struct)."""
+    item = struct_of(cls)
+    if item is None:
+        return codec.decode
+    return _envelope(f"Wire{cls.__name__}Envelope", [(key, item | None)])
+
+
+def _envelope(name: str, fields: list[tuple[str, Any]]) -> Decode:
+    shape = msgspec.defstruct(
+        name, [(key, kind, None) for key, kind in fields], bases=(WireObject,), gc=False
+    )
+    return codec.typed_decoder(shape)

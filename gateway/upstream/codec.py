@@ -11,7 +11,7 @@ standard parser, so errors keep the standard library's wording (and a lone surro
 which msgspec refuses, reads as before).
 
 `typed_decoder(shape)` decodes into a msgspec type where the body has its shape, and as
-`decode` does where it has not.
+`decode` does where it has not; `encode` writes such structs as objects of their fields.
 """
 
 from __future__ import annotations
@@ -24,9 +24,11 @@ import msgspec
 import orjson
 
 
-def _encode_default(value: object) -> orjson.Fragment:
+def _encode_default(value: object) -> orjson.Fragment | dict[str, object]:
     if isinstance(value, Decimal) and value.is_finite():
         return orjson.Fragment(format(value, "f"))
+    if isinstance(value, msgspec.Struct):  # a typed decoder's answer: its fields, as read
+        return {key: getattr(value, key) for key in value.__struct_fields__}
     raise TypeError(f"cannot encode {type(value).__name__} as JSON")
 
 

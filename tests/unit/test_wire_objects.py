@@ -14,14 +14,16 @@ import strawberry
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from examples.seed import search_response
+from examples.seed import FIXTURES, search_response
+from gateway.idempotency.writes import decode_outcome, encode_outcome
 from gateway.rest import wire_objects
-from gateway.rest.invoices import _SEARCH_PAGE
+from gateway.rest.invoices import _ONE, _SEARCH_PAGE
 from gateway.rest.mapping import invoice_from_rest
 from gateway.types.invoice import Invoice
 from gateway.types.receivable import Receivable
 from gateway.types.wire import rest
 from gateway.upstream import codec
+from gateway.upstream.client import UpstreamResponse
 from tests.unit.test_projection import (
     INVOICES,
     PAGE,
@@ -184,3 +186,46 @@ def test_a_type_with_a_key_that_cannot_be_a_field_has_no_struct() -> None:
     decode = wire_objects.page_decoder("clashings", Clashing)
     body = codec.encode(search_response([1], page=1, per_page=1, total_pages=1))
     assert decode(body) == codec.decode(body)
+
+
+def test_one_invoice_is_read_into_a_struct_and_recorded_as_its_fields() -> None:
+    body = (FIXTURES / "create-invoice.response.json").read_bytes()
+    plain = codec.decode(body)
+    assert isinstance(plain, dict)
+    answer = UpstreamResponse(status=201, data=_ONE(body), request_id="r-1")
+    assert isinstance(answer.data, wire_objects.WireObject)
+    # The idempotency store writes the answer as JSON, and a replay decodes it into dicts.
+    replay = decode_outcome(encode_outcome(answer))
+    assert isinstance(replay, UpstreamResponse)
+    for data in (answer.data, replay.data):
+        assert isinstance(data, Mapping)
+        invoice = data["invoice"]
+        assert isinstance(invoice, Mapping)
+        assert mapped(invoice_from_rest(invoice)) == mapped(invoice_from_rest(plain["invoice"]))
+    assert isinstance(replay.data, dict)
+    assert (replay.status, replay.request_id) == (201, "r-1")
+
+
+@pytest.mark.parametrize("body", [b'{"invoice": ""}', b'{"invoice": [1]}', b"[]", b'"invoice"'])
+def test_an_envelope_of_another_shape_is_decoded_as_any_body(body: bytes) -> None:
+    decoded = _ONE(body)
+    assert type(decoded) is type(codec.decode(body))
+    assert decoded == codec.decode(body)
+
+
+def test_an_envelope_without_its_object_reads_as_one_without_it() -> None:
+    decoded = _ONE(b'{"invoices": [{"id": 1}]}')
+    assert isinstance(decoded, Mapping)
+    assert decoded.get("invoice") is None
+    assert "invoices" not in decoded
+
+
+def test_a_struct_is_written_as_the_object_of_its_fields() -> None:
+    page = _SEARCH_PAGE(codec.encode(PAGE))
+    assert isinstance(page, wire_objects.WireObject)
+    written = codec.decode(codec.encode(page))
+    assert isinstance(written, dict)
+    first = written["invoices"][0]
+    assert first == {key: first[key] for key in wire_objects.struct_of(Invoice).__struct_fields__}  # type: ignore[union-attr]
+    assert first["receivables"][0]["id"] == PAGE["invoices"][0]["receivables"][0]["id"]
+    assert first["gross_value"] == PAGE["invoices"][0]["gross_value"]

@@ -30,6 +30,8 @@ _INTEGER_ID = re.compile(r"\d{1,18}")
 
 def integer_id(value: str | int) -> int:
     """The upstream's ids are integers; anything else could never match one."""
+    if value.__class__ is str and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)  # the common case, read as below without stripping or a pattern
     text = str(value).strip()
     if not _INTEGER_ID.fullmatch(text):
         raise ValueError("must be a numeric id")
@@ -60,6 +62,8 @@ def accrual_month(value: dt.date) -> str:
 
 
 def optional_integer_id(value: str | int) -> int | None:
+    if value.__class__ is str and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)  # the common case, read as below without stripping or a pattern
     # The documented example sends `""` for empty ids; a client may do the same.
     text = str(value).strip()
     if text == "":

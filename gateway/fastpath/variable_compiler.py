@@ -143,6 +143,13 @@ class _Generator:
             lines.append("    if v is Undefined:")
             if is_required_input_field(field):
                 lines.append("        raise Fallback")
+            elif getattr(field, "default", None) is None:
+                # No external default: graphql-core would answer the internal one as it is,
+                # which a schema fixes once (absent items of a list skip the call each).
+                if field.default_value is Undefined:
+                    lines.append("        pass")
+                else:
+                    lines.append(f"        {out} = {self.constant(field.default_value, 'default')}")
             else:
                 lines += [
                     f"        default = coerce_default_value({self.constant(field, 'field')})",

@@ -9,7 +9,17 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from graphql import DocumentNode, OperationDefinitionNode, parse
+from graphql import (
+    DocumentNode,
+    GraphQLInputField,
+    GraphQLInputObjectType,
+    GraphQLInt,
+    GraphQLString,
+    OperationDefinitionNode,
+    parse,
+)
+from graphql.type.definition import GraphQLDefaultInput
+from graphql.utilities import coerce_input_value
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -23,6 +33,7 @@ from examples.seed import (
 )
 from gateway.fastpath import variables
 from gateway.fastpath.execution import PlannedExecutionContext
+from gateway.fastpath.variable_compiler import compile_coercer
 from gateway.schema import build_schema
 
 SCHEMA = build_schema()._schema
@@ -261,3 +272,34 @@ class _Built:
 
     def __init__(self, variable_values: Any) -> None:
         self.variable_values = variable_values
+
+
+def _input_with_defaults() -> GraphQLInputObjectType:
+    return GraphQLInputObjectType(
+        "WithDefaults",
+        {
+            "plain": GraphQLInputField(GraphQLString),
+            "internal": GraphQLInputField(GraphQLInt, default_value=7),
+            "external": GraphQLInputField(GraphQLInt, default=GraphQLDefaultInput(value=9)),
+            "given": GraphQLInputField(GraphQLInt, default_value=3),
+        },
+    )
+
+
+def test_input_fields_left_out_get_their_defaults_as_graphql_core_gives_them() -> None:
+    class Fallback(Exception):
+        pass
+
+    type_ = _input_with_defaults()
+    coerce = compile_coercer(type_, Fallback)
+    assert coerce is not None
+    value = {"given": 4}
+    assert (
+        coerce(value)
+        == coerce_input_value(value, type_)
+        == {
+            "internal": 7,
+            "external": 9,
+            "given": 4,
+        }
+    )

@@ -1,15 +1,23 @@
-"""The fast path of the REST writer's id readers answers exactly as the pattern does (kept
-here as the reference): the same integers, and a refusal for the same texts."""
+"""The REST writer's fast paths answer exactly as the step-by-step forms (kept here as the
+reference): ids as the pattern reads them, and dates as formatted each time."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gateway.rest.writer import integer_id, optional_integer_id
+from gateway.rest import writer
+from gateway.rest.writer import (
+    accrual_month,
+    integer_id,
+    optional_integer_id,
+    receipt_date,
+    upstream_date,
+)
 
 _REFERENCE = re.compile(r"\d{1,18}")
 
@@ -50,3 +58,23 @@ def test_ids_are_read_as_the_pattern_reads_them(value: str | int) -> None:
 @pytest.mark.parametrize("value", ["٣", "²", "1" * 19, "+1", " 7"])
 def test_the_fast_path_leaves_what_it_does_not_cover_to_the_pattern(value: str) -> None:
     assert outcome(optional_integer_id, value) == outcome(reference, value)
+
+
+DATES = st.one_of(st.dates(), st.datetimes())
+
+
+@given(st.lists(DATES, max_size=20))
+def test_dates_are_written_as_formatted_each_time(values: list[dt.date]) -> None:
+    for value in values * 2:  # the second time from memory
+        assert upstream_date(value) == value.strftime("%d-%m-%Y")
+        assert receipt_date(value) == value.strftime("%d/%m/%Y")
+        assert accrual_month(value) == value.strftime("%m/%Y")
+
+
+def test_the_dates_remembered_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer, "MAX_REMEMBERED_DATES", 3)
+    days = [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(10)]
+    for day in days:
+        upstream_date(day)
+    assert 0 < len(upstream_date.texts) <= 3
+    assert [upstream_date(day) for day in days] == [day.strftime("%d-%m-%Y") for day in days]

@@ -131,3 +131,16 @@ def test_integers_past_64_bits_stay_exact() -> None:
 def test_a_body_nested_past_the_recursion_limit_is_refused_as_not_json() -> None:
     with pytest.raises(ValueError, match="nested too deeply"):
         codec.decode(b"[" * 100_000 + b"]" * 100_000)
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_a_decimal_is_written_with_exactly_its_digits_and_no_exponent(value: Decimal) -> None:
+    written = codec.encode([value])
+    assert written == b"[" + format(value, "f").encode() + b"]"
+    assert json.loads(written, parse_float=Decimal) == [value]
+
+
+@pytest.mark.parametrize("text", ["NaN", "sNaN", "Infinity", "-Infinity"])
+def test_a_decimal_that_is_no_number_is_refused(text: str) -> None:
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        codec.encode({"amount": Decimal(text)})

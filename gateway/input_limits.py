@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, cast
 
 from graphql import (
@@ -54,6 +55,9 @@ class InputLimits:
         )
 
 
+# What JSON decodes to besides text and containers (`Decimal`: numbers with a fraction).
+_SCALARS = frozenset({int, float, bool, type(None), Decimal})
+
 # A container met on the walk: (its parent's entry, the step from the parent to it, the input
 # field name its strings are bounded by, the container, its depth). Paths are only spelled out
 # on failure.
@@ -81,11 +85,20 @@ def oversized_variable(
             )
         children: Iterable[tuple[Any, Any]]
         if isinstance(container, dict):
+            values: Iterable[Any] = container.values()
             children, named = container.items(), True
         else:
             if len(container) > limits.max_items:
                 return f"Variable {_path(entry)} has more than {limits.max_items} items.", CODE
+            values = container
             children, named = enumerate(container), False
+        # Most containers (a receivable, a service) hold short scalars only: their values are
+        # looked at once, and only a container holding more is walked step by step.
+        if all(
+            (kind := value.__class__) in _SCALARS or (kind is str and len(value) <= short)
+            for value in values
+        ):
+            continue
         for step, value in children:
             # A value in an object is bounded by its field's name; an item in a list, like
             # the field holding the list. (Exact classes first: what JSON decodes to.)

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from examples.seed import CREATE_INVOICE, seed_response
 from gateway.input_limits import InputLimits, oversized_variable
@@ -125,3 +127,58 @@ def test_the_content_limit_follows_the_upload_limit() -> None:
     assert oversized_variable({"c": {"content": "A" * 4000}}, limits) is None
     assert oversized_variable({"c": {"content": "A" * 4001}}, limits) is not None
     assert oversized_variable({"c": {"other": "A" * 11}}, limits) is not None
+
+
+def _problems(value: object, limits: InputLimits) -> set[str]:
+    """Every problem of `value`, found by plain recursion (the reference for the walk)."""
+    found: set[str] = set()
+
+    def visit(node: object, steps: list[str], field: str | None, depth: int) -> None:
+        path = "$" + ".".join(steps)
+        if depth > limits.max_depth:
+            found.add(f"Variable {path} is nested too deeply (the limit is {limits.max_depth}).")
+            return
+        if isinstance(node, list) and len(node) > limits.max_items:
+            found.add(f"Variable {path} has more than {limits.max_items} items.")
+            return
+        children = node.items() if isinstance(node, dict) else enumerate(node)  # type: ignore[attr-defined]
+        for step, child in children:
+            bound = step if isinstance(node, dict) else field
+            if isinstance(child, str):
+                limit = (
+                    limits.max_content_length if bound == "content" else limits.max_string_length
+                )
+                if len(child) > limit:
+                    where = "$" + ".".join([*steps, str(step)])
+                    found.add(f"Variable {where} is longer than {limit} characters.")
+            elif isinstance(child, (dict, list)):
+                visit(child, [*steps, str(step)], bound, depth + 1)
+
+    visit(value, [], None, 0)
+    return found
+
+
+JSON_LEAVES = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.text(max_size=8), st.decimals(allow_nan=False)
+)
+JSON_VALUES = st.recursive(
+    JSON_LEAVES,
+    lambda children: (
+        st.lists(children, max_size=5)
+        | st.dictionaries(st.sampled_from(["a", "content", "b"]), children, max_size=3)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300)
+@given(st.dictionaries(st.sampled_from(["input", "x"]), JSON_VALUES, max_size=2))
+def test_the_walk_finds_a_problem_exactly_when_there_is_one(variables: dict[str, Any]) -> None:
+    limits = InputLimits(max_items=4, max_string_length=5, max_content_length=7, max_depth=3)
+    problems = _problems(variables, limits)
+    found = oversized_variable(variables, limits)
+    if not problems:
+        assert found is None
+    else:
+        assert found is not None
+        assert found[0] in problems

@@ -23,7 +23,7 @@ from gateway.upstream.client import UpstreamResponse
 
 # Answers decode into structs (see `wire_objects`), derived at import, which is start-up.
 _SEARCH_PAGE = wire_objects.page_decoder("invoices", Invoice)
-_ONE = wire_objects.envelope_decoder("invoice", Invoice)
+_ENVELOPE = wire_objects.envelope_decoder("invoice", Invoice)
 
 
 class InvoicesAPI:
@@ -43,7 +43,7 @@ class InvoicesAPI:
         """`POST contracts/{contract_id}/invoices`, once per `idempotency_key`."""
         path, body = create_invoice_request(input)
         response = await self._session.write(
-            "POST", path, body, idempotency_key=idempotency_key, decode=_ONE
+            "POST", path, body, idempotency_key=idempotency_key, decode=_ENVELOPE
         )
         return _invoice(response)
 
@@ -54,14 +54,14 @@ class InvoicesAPI:
         except ValueError:
             return None  # Not an upstream id, so not an invoice either.
         try:
-            return _invoice(await self._session.read(path, decode=_ONE))
+            return _invoice(await self._session.read(path, decode=_ENVELOPE))
         except UpstreamNotFound:
             return None
 
     async def update(self, input: UpdateInvoiceInput) -> Invoice:
         """`PATCH contracts/{contract_id}/invoices/{id}` with the fields the client set."""
         path, body = update_invoice_request(input)
-        return _invoice(await self._session.write("PATCH", path, body, decode=_ONE))
+        return _invoice(await self._session.write("PATCH", path, body, decode=_ENVELOPE))
 
     async def delete(self, reference: InvoiceReference) -> str:
         """`DELETE contracts/{contract_id}/invoices/{id}`; the id of the deleted invoice."""
@@ -71,12 +71,12 @@ class InvoicesAPI:
     async def approve(self, reference: InvoiceReference) -> Invoice:
         """`PATCH contracts/{contract_id}/invoices/{id}/approve` (no body)."""
         path = f"{invoice_path(reference)}/approve"
-        return _invoice(await self._session.write("PATCH", path, decode=_ONE))
+        return _invoice(await self._session.write("PATCH", path, decode=_ENVELOPE))
 
     async def block(self, reference: InvoiceReference) -> Invoice:
         """`PATCH contracts/{contract_id}/invoices/{id}/block` (no body)."""
         path = f"{invoice_path(reference)}/block"
-        return _invoice(await self._session.write("PATCH", path, decode=_ONE))
+        return _invoice(await self._session.write("PATCH", path, decode=_ENVELOPE))
 
     async def late(self, contract_id: str) -> list[Invoice]:
         """`GET contracts/{contract_id}/invoices/late`; empty for an unknown contract."""

@@ -1,9 +1,9 @@
 """Upstream objects decoded straight into structs derived from the declarations.
 
-Decoding a 100-invoice page into dicts is about a quarter of the CPU a read page costs: every
-object is a hash table of 20 to 50 keys, built and then freed. Decoded into msgspec structs
-(one slotted object per upstream object, outside the garbage collector's walks) it costs about
-a third of that, and a projection reads each value as an attribute.
+Decoding a page of invoices into dicts builds and frees a hash table of 20 to 50 keys per
+object, a large share of what a read page costs (bench/README.md has the figures). Decoded into
+msgspec structs, each object is one slotted object outside the garbage collector's walks, and
+a projection reads each value as an attribute.
 
 `struct_of(Invoice)` is the struct of an invoice as the upstream writes it: one field per
 declared key (aliases included), each read as decoded JSON (`Any`, numbers with fractions as
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import keyword
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 import msgspec
 
@@ -37,18 +37,24 @@ Decode = Callable[[bytes], object]
 
 
 class WireObject(msgspec.Struct, frozen=True, gc=False):
-    """The base of every derived struct: a read-only mapping of its declared keys."""
+    """The base of every derived struct: a read-only mapping of its declared keys.
+
+    Each derived struct's class holds what its fields are, once: `wire_keys` (the fields, for
+    look-ups by key) and `wire_nested` (the struct each nested field decodes into)."""
+
+    wire_keys: ClassVar[frozenset[str]] = frozenset()
+    wire_nested: ClassVar[Mapping[str, type[WireObject]]] = {}
 
     def get(self, key: str, default: object = None) -> object:
-        return getattr(self, key, default) if key in self.__struct_fields__ else default
+        return getattr(self, key) if key in self.wire_keys else default
 
     def __getitem__(self, key: str) -> object:
-        if key in self.__struct_fields__:
+        if key in self.wire_keys:
             return getattr(self, key)
         raise KeyError(key)
 
     def __contains__(self, key: object) -> bool:
-        return key in self.__struct_fields__
+        return key in self.wire_keys
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.__struct_fields__)
@@ -73,7 +79,6 @@ _RESERVED = frozenset(dir(WireObject))
 
 _structs: dict[type, type[WireObject] | None] = {}
 _building: set[type] = set()
-_nested: dict[tuple[type, str], type[WireObject]] = {}
 
 
 def struct_of(cls: type) -> type[WireObject] | None:
@@ -105,24 +110,27 @@ def _derive(cls: type) -> type[WireObject] | None:
             if not key.isidentifier() or keyword.iskeyword(key) or key in _RESERVED:
                 return None
             fields.setdefault(key, kind)
-    struct = cast(
-        "type[WireObject]",
-        msgspec.defstruct(
-            f"Wire{cls.__name__}",
-            [(key, kind, None) for key, kind in fields.items()],
-            bases=(WireObject,),
-            gc=False,
-        ),
+    return _struct(f"Wire{cls.__name__}", fields, nested)
+
+
+def _struct(
+    name: str, fields: Mapping[str, Any], nested: Mapping[str, type[WireObject]] | None = None
+) -> type[WireObject]:
+    """A struct of `fields` (each null when left out), knowing its keys and nested structs."""
+    struct = msgspec.defstruct(
+        name,
+        [(key, kind, None) for key, kind in fields.items()],
+        bases=(WireObject,),
+        gc=False,
+        namespace={"wire_keys": frozenset(fields), "wire_nested": dict(nested or {})},
     )
-    for key, item in nested.items():
-        _nested[(struct, key)] = item
-    return struct
+    return cast("type[WireObject]", struct)
 
 
 def nested_struct(struct: type[WireObject], key: str) -> type[WireObject] | None:
     """The struct a field of `struct` decodes into (an object's, or a list's items'), or
     `None` when the field holds plain decoded JSON."""
-    return _nested.get((struct, key))
+    return struct.wire_nested.get(key)
 
 
 def page_decoder(key: str, cls: type) -> Decode:
@@ -131,10 +139,8 @@ def page_decoder(key: str, cls: type) -> Decode:
     item = struct_of(cls)
     if item is None:
         return codec.decode
-    return _envelope(
-        f"Wire{cls.__name__}Page",
-        [("page", Any), ("per_page", Any), ("total_pages", Any), (key, list[item] | None)],  # type: ignore[valid-type]
-    )
+    page = {"page": Any, "per_page": Any, "total_pages": Any, key: list[item] | None}  # type: ignore[valid-type]
+    return codec.typed_decoder(_struct(f"Wire{cls.__name__}Page", page))
 
 
 def envelope_decoder(key: str, cls: type) -> Decode:
@@ -143,11 +149,4 @@ def envelope_decoder(key: str, cls: type) -> Decode:
     item = struct_of(cls)
     if item is None:
         return codec.decode
-    return _envelope(f"Wire{cls.__name__}Envelope", [(key, item | None)])
-
-
-def _envelope(name: str, fields: list[tuple[str, Any]]) -> Decode:
-    shape = msgspec.defstruct(
-        name, [(key, kind, None) for key, kind in fields], bases=(WireObject,), gc=False
-    )
-    return codec.typed_decoder(shape)
+    return codec.typed_decoder(_struct(f"Wire{cls.__name__}Envelope", {key: item | None}))

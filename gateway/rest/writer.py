@@ -39,9 +39,9 @@ def integer_id(value: str | int) -> int:
 
 
 # Formatted by hand: `strftime` costs several microseconds a call, once per receivable. Years
-# before 1000 are left to it, as platforms pad `%Y` differently. Each form is kept per date
-# (a few hundred distinct dates cover an invoice's schedule; the f-string is ~1 µs, a look-up
-# ~0.1), bounded so that no client can grow it.
+# before 1000 are left to it, as platforms pad `%Y` differently. Each form's texts are kept per
+# date, since an invoice's schedule repeats few dates and a look-up costs a fraction of the
+# padded f-string; bounded so that no client can grow them.
 MAX_REMEMBERED_DATES = 4096
 
 

@@ -25,19 +25,11 @@ import orjson
 
 
 def _encode_default(value: object) -> orjson.Fragment | dict[str, object]:
-    if value.__class__ is Decimal:
-        # `str` is the plain digits unless it would write an exponent (or the value is not
-        # finite), and costs half of `format(value, "f")`: once per amount of every item.
-        text = str(value)
-        if "E" in text or not value.is_finite():
-            return _encode_default_slowly(value)
-        return orjson.Fragment(text)
-    return _encode_default_slowly(value)
-
-
-def _encode_default_slowly(value: object) -> orjson.Fragment | dict[str, object]:
     if isinstance(value, Decimal) and value.is_finite():
-        return orjson.Fragment(format(value, "f"))
+        # `str` writes the plain digits unless it would write an exponent, and costs much less
+        # than `format(value, "f")`: this runs once per amount of every item.
+        text = str(value)
+        return orjson.Fragment(format(value, "f") if "E" in text else text)
     if isinstance(value, msgspec.Struct):  # a typed decoder's answer: its fields, as read
         return {key: getattr(value, key) for key in value.__struct_fields__}
     raise TypeError(f"cannot encode {type(value).__name__} as JSON")

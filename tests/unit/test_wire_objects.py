@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from examples.seed import FIXTURES, search_response
 from gateway.idempotency.writes import decode_outcome, encode_outcome
 from gateway.rest import wire_objects
-from gateway.rest.invoices import _ONE, _SEARCH_PAGE
+from gateway.rest.invoices import _ENVELOPE, _SEARCH_PAGE
 from gateway.rest.mapping import invoice_from_rest
 from gateway.types.invoice import Invoice
 from gateway.types.receivable import Receivable
@@ -192,7 +192,7 @@ def test_one_invoice_is_read_into_a_struct_and_recorded_as_its_fields() -> None:
     body = (FIXTURES / "create-invoice.response.json").read_bytes()
     plain = codec.decode(body)
     assert isinstance(plain, dict)
-    answer = UpstreamResponse(status=201, data=_ONE(body), request_id="r-1")
+    answer = UpstreamResponse(status=201, data=_ENVELOPE(body), request_id="r-1")
     assert isinstance(answer.data, wire_objects.WireObject)
     # The idempotency store writes the answer as JSON, and a replay decodes it into dicts.
     replay = decode_outcome(encode_outcome(answer))
@@ -208,13 +208,13 @@ def test_one_invoice_is_read_into_a_struct_and_recorded_as_its_fields() -> None:
 
 @pytest.mark.parametrize("body", [b'{"invoice": ""}', b'{"invoice": [1]}', b"[]", b'"invoice"'])
 def test_an_envelope_of_another_shape_is_decoded_as_any_body(body: bytes) -> None:
-    decoded = _ONE(body)
+    decoded = _ENVELOPE(body)
     assert type(decoded) is type(codec.decode(body))
     assert decoded == codec.decode(body)
 
 
 def test_an_envelope_without_its_object_reads_as_one_without_it() -> None:
-    decoded = _ONE(b'{"invoices": [{"id": 1}]}')
+    decoded = _ENVELOPE(b'{"invoices": [{"id": 1}]}')
     assert isinstance(decoded, Mapping)
     assert decoded.get("invoice") is None
     assert "invoices" not in decoded

@@ -12,7 +12,8 @@
    the search, then one concurrent read per distinct contract and customer); the upstream
    calls each makes per page are counted, and the gateway's must be the minimum;
 3. per item: the gateway's `createInvoice` with N receivables and N services, at
-   concurrency 1, so that the CPU per extra item is not mixed with queueing;
+   concurrency 1, so that the CPU per extra item is not mixed with queueing; every size runs
+   once in each of several rounds, so the sizes compared share the machine's phases;
 4. writes: `createInvoice` (the seed) through the yardstick, the aiohttp proxy, the gateway
    and Hive Gateway, at c10;
 5. soak (with `--soak N`): N read pages through a fresh gateway at c10, its RSS sampled.
@@ -274,7 +275,8 @@ class ReadOptions:
     warmup_s: float = 2.0
     concurrencies: tuple[int, ...] = (1, 10)
     sizes: tuple[int, ...] = (1, 10, 100, 1000)
-    item_duration_s: float = 6.0
+    item_duration_s: float = 12.0
+    item_rounds: int = 6
     rounds: int = 2
     hive: bool = True
     output: Path = RESULTS
@@ -789,14 +791,42 @@ class ReadsBench(scenarios.Bench):
                 )
 
     def _per_item(self, gateways: list[Target]) -> None:
+        """Every size of every gateway in each of `item_rounds` rounds, in alternating order:
+        the cost per item is a difference between sizes, so the sizes share the machine's
+        slow and fast phases instead of each having its own stretch of the run."""
+        o = self.reads_options
         self.log("per item: createInvoice with N receivables and N services, concurrency 1")
-        duration = self.options.duration_s
-        self.options = dataclasses.replace(
-            self.options, duration_s=self.reads_options.item_duration_s
-        )
-        for size in self.reads_options.sizes:
-            self.reads.per_item += self.compare(gateways, items=size, concurrency=1)
-        self.options = dataclasses.replace(self.options, duration_s=duration)
+        rounds = max(1, o.item_rounds)
+        runs = [
+            (size, target)
+            for size in o.sizes
+            for target in gateways
+            if self._verified(target, size)
+        ]
+        slices: dict[tuple[int, str], list[Measurement]] = {
+            (size, target.label): [] for size, target in runs
+        }
+        for round_ in range(rounds):
+            for size, target in runs if round_ % 2 == 0 else runs[::-1]:
+                slices[(size, target.label)].append(
+                    measure_run(
+                        label=target.label,
+                        server=target.server,
+                        upstream=self.upstream,
+                        url=target.url(size),
+                        script=self._script(target, size),
+                        concurrency=1,
+                        items=size,
+                        workers=target.workers,
+                        duration_s=o.item_duration_s / rounds,
+                        warmup_s=self.options.warmup_s if round_ == 0 else 0.0,
+                        load_cores=self.layout.load,
+                    )
+                )
+        for size, target in runs:
+            measurement = combine(slices[(size, target.label)])
+            self._note(measurement)
+            self.reads.per_item.append(measurement)
 
     def _read_soak(self) -> None:
         """`soak_requests` read pages through a gateway of its own (nothing else has used
@@ -1209,7 +1239,9 @@ def render(
         "## Per item: `createInvoice`, the gateway, concurrency 1",
         "",
         "An *extra item* is one receivable or one service beyond the first of each: "
-        "(CPU at N - CPU at 1) / (2 (N - 1)).",
+        "(CPU at N - CPU at 1) / (2 (N - 1)). "
+        f"{options.item_duration_s:.0f} s per size, in {options.item_rounds} rounds each "
+        "running every size once, in alternating order.",
         "",
         *_per_item_table(results),
         "",
@@ -1349,7 +1381,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="LIST",
         help="receivables and services per invoice in the per-item runs",
     )
-    parser.add_argument("--item-duration", type=float, default=6.0, help="seconds per per-item run")
+    parser.add_argument(
+        "--item-duration", type=float, default=12.0, help="seconds per per-item run (all rounds)"
+    )
+    parser.add_argument(
+        "--item-rounds",
+        type=int,
+        default=6,
+        help="rounds of the per-item runs, each running every size once",
+    )
     parser.add_argument("--no-hive", action="store_true", help="leave Hive Gateway out")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 2 s runs, N up to 100")
     parser.add_argument(
@@ -1431,6 +1471,7 @@ def main(argv: list[str] | None = None) -> int:
         concurrencies=args.concurrency,
         sizes=tuple(size for size in args.sizes if not args.quick or size <= 100),
         item_duration_s=2.0 if args.quick else args.item_duration,
+        item_rounds=2 if args.quick else args.item_rounds,
         rounds=args.rounds,
         hive=not args.no_hive,
         output=args.output,

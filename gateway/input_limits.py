@@ -75,34 +75,44 @@ def oversized_variable(
     pending: list[_Entry] = [root]
     # Most strings are shorter than either limit: only a longer one needs its field's.
     short = min(limits.max_string_length, limits.max_content_length)
+    max_depth = limits.max_depth
     while pending:
         entry = pending.pop()
-        container = entry[3]
-        if entry[4] > limits.max_depth:
+        container, depth = entry[3], entry[4]
+        if depth > max_depth:
             return (
-                f"Variable {_path(entry)} is nested too deeply (the limit is {limits.max_depth}).",
+                f"Variable {_path(entry)} is nested too deeply (the limit is {max_depth}).",
                 DEPTH_CODE,
             )
         children: Iterable[tuple[Any, Any]]
         if isinstance(container, dict):
-            values: Iterable[Any] = container.values()
             children, named = container.items(), True
         else:
             if len(container) > limits.max_items:
                 return f"Variable {_path(entry)} has more than {limits.max_items} items.", CODE
-            values = container
             children, named = enumerate(container), False
-        # Most containers (a receivable, a service) hold short scalars only: their values are
-        # looked at once, and only a container holding more is walked step by step.
-        if all(
-            (kind := value.__class__) in _SCALARS or (kind is str and len(value) <= short)
-            for value in values
-        ):
-            continue
         for step, value in children:
-            # A value in an object is bounded by its field's name; an item in a list, like
-            # the field holding the list. (Exact classes first: what JSON decodes to.)
+            # Exact classes first: what JSON decodes to.
             kind = value.__class__
+            if kind is str:
+                if len(value) <= short:
+                    continue
+            elif kind in _SCALARS:
+                continue
+            elif kind is dict and depth < max_depth:
+                # Most objects (a receivable, a service) hold short scalars only: they are
+                # looked at here, and only one holding more is queued.
+                for inner in value.values():
+                    inner_kind = inner.__class__
+                    if inner_kind is str:
+                        if len(inner) > short:
+                            break
+                    elif inner_kind not in _SCALARS:
+                        break
+                else:
+                    continue
+            # A value in an object is bounded by its field's name; an item in a list, like
+            # the field holding the list.
             if kind is str or (kind is not dict and kind is not list and isinstance(value, str)):
                 if len(value) > short:
                     field = cast(str, step) if named else entry[2]
@@ -114,7 +124,7 @@ def oversized_variable(
                         )
             elif kind is dict or kind is list or isinstance(value, (list, dict)):
                 field = cast(str, step) if named else entry[2]
-                pending.append((entry, step, field, value, entry[4] + 1))
+                pending.append((entry, step, field, value, depth + 1))
     return None
 
 

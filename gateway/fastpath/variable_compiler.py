@@ -87,9 +87,10 @@ class _Generator:
     ) -> list[str]:
         if isinstance(type_, GraphQLList):
             item = self.item_function(type_.of_type, seen)
+            each = self.item_expression(type_.of_type, item)
             return [
                 f"{pad}if type({v}) is list:",
-                f"{pad}    {out} = [{item}(element) for element in {v}]",
+                f"{pad}    {out} = [{each} for element in {v}]",
                 f"{pad}elif is_iterable({v}):",
                 f"{pad}    raise Fallback",  # tuples, sets, generators: graphql-core's business
                 f"{pad}else:",
@@ -105,17 +106,27 @@ class _Generator:
         function = self.constant(coerce, "leaf")
         general = [
             f"{pad}try:",
-            f"{pad}    {out} = {function}({v})",
+            f"{pad}    x = {function}({v})",
             f"{pad}except Exception:",  # whatever the scalar raises, graphql-core words it
             f"{pad}    raise Fallback from None",
-            f"{pad}if {out} is Undefined:",
+            f"{pad}if x is Undefined:",
             f"{pad}    raise Fallback",
+            f"{pad}{out} = x",
         ]
         unchanged = _UNCHANGED.get(coerce)
         if unchanged is None:
             return general
         inner = [line.replace(pad, pad + "    ", 1) for line in general]
         return [f"{pad}if {unchanged.format(v=v)}:", f"{pad}    {out} = {v}", f"{pad}else:", *inner]
+
+    def item_expression(self, type_: GraphQLInputType, item: str) -> str:
+        """How a list comprehension coerces one `element`: the object's own function where
+        the item is one (it refuses `None`, and so does a non-null item), `item` otherwise."""
+        if isinstance(type_, GraphQLNonNull) and isinstance(type_.of_type, GraphQLInputObjectType):
+            return f"{self._objects[type_.of_type.name]}(element)"
+        if isinstance(type_, GraphQLInputObjectType):
+            return f"None if element is None else {self._objects[type_.name]}(element)"
+        return f"{item}(element)"
 
     def item_function(self, type_: GraphQLInputType, seen: tuple[str, ...]) -> str:
         name = self._name("item")

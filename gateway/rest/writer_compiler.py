@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from strawberry.types.unset import UnsetType
+from strawberry.types.unset import UNSET
 from strawberry.utils.str_converters import to_camel_case
 
 from gateway.rest.writer import Body, JSONValue, Writer
@@ -74,7 +74,7 @@ def _custom(step: Callable[[Writer], None]) -> Callable[[Any, Body, Path, list[U
 def compile_writer(parts: Sequence[Part]) -> CompiledWriter:
     """`write(source, path, errors) -> body`; `path` is a list of steps or a `Path`."""
     namespace: dict[str, Any] = {
-        "Unset": UnsetType,
+        "UNSET": UNSET,
         "UserError": UserError,
         "INVALID": UserErrorCode.INVALID,
         "spelled": spelled,
@@ -88,7 +88,8 @@ def compile_writer(parts: Sequence[Part]) -> CompiledWriter:
         key, name = repr(part.key or part.attribute), repr(to_camel_case(part.attribute))
         lines += [
             f"    value = source.{part.attribute}",
-            "    if not isinstance(value, Unset):",
+            # `UnsetType` makes one instance only: an identity test says it all.
+            "    if value is not UNSET:",
             "        if value is None:",
             f"            body[{key}] = None",
         ]

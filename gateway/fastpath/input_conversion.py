@@ -9,12 +9,19 @@ the schema gets a builder made once from its definition, which does exactly what
 defaults, `None` for required ones until graphql-core's own checks fill them) without the
 per-call inspection. The equivalence tests (`tests/unit/test_execution.py`) hold it to
 Strawberry's own.
+
+Each compiled builder also says how its type is built (`construction`), so that a variable's
+coercer (`gateway.fastpath.variable_compiler`) can build the object itself as it coerces the
+value, instead of a dictionary for the builder to read again; the builder then takes such an
+object as it is.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import strawberry
@@ -37,6 +44,44 @@ Builder = Callable[[Any], Any] | None
 
 class Unsupported(Exception):
     """A type this module does not compile; Strawberry's own conversion stays in place."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a constructed type: its Python name, the builder of a value given for it
+    (what the compiled builder applies to it), and how it is left out: `None` for a required
+    field, or `default`, or a call of `default_factory` (the dataclass's own)."""
+
+    python_name: str
+    convert: Builder
+    required: bool
+    default: Any = None
+    default_factory: Callable[[], Any] | None = None
+
+
+@dataclass(frozen=True)
+class Construction:
+    """How an input type's Python object is built: `cls(**{field.python_name: ...})`, with
+    `fields` under their GraphQL names."""
+
+    cls: type
+    fields: dict[str, Field]
+
+
+# The constructions of the compiled builders, by builder: a definition whose builder is
+# replaced (Strawberry's own conversion put back) has none.
+_constructions: weakref.WeakKeyDictionary[Callable[..., Any], Construction] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def construction(graphql_type: GraphQLInputObjectType) -> Construction | None:
+    """How to build `graphql_type`'s Python object, where its compiled builder is installed
+    (it takes such an object as it is); `None` otherwise."""
+    definition = (graphql_type.extensions or {}).get(DEFINITION_BACKREF)
+    if not isinstance(definition, StrawberryObjectDefinition) or definition.from_input is None:
+        return None
+    return _constructions.get(definition.from_input)
 
 
 def install(schema: strawberry.Schema) -> None:
@@ -62,15 +107,32 @@ def compile_input(
     straight-line test per field, so a list of 1,000 items pays no loop over fields."""
     required: dict[str, None] = {}
     namespace: dict[str, Any] = {"required": required}
-    lines = ["def from_input(cls, value, context):", "    kwargs = required.copy()"]
+    lines = [
+        "def from_input(cls, value, context):",
+        # Built already by a variable's coercer (see `construction`).
+        "    if value.__class__ is cls:",
+        "        return value",
+        "    kwargs = required.copy()",
+    ]
+    fields: dict[str, Field] = {}
     for index, field in enumerate(definition.fields):
         convert = _builder(field.resolve_type(type_definition=definition))
         name, python_name = names.from_field(field), field.python_name
-        if (
+        is_required = (
             field.default_value is dataclasses.MISSING
             and field.default_factory is dataclasses.MISSING
-        ):
+        )
+        if is_required:
             required[python_name] = None
+        fields[name] = Field(
+            python_name,
+            convert,
+            is_required,
+            default=None if field.default is dataclasses.MISSING else field.default,
+            default_factory=(
+                None if field.default_factory is dataclasses.MISSING else field.default_factory
+            ),
+        )
         # Both are identifiers (GraphQL and Python names): their repr() is a plain literal.
         if convert is None:
             lines.append(f"    if {name!r} in value: kwargs[{python_name!r}] = value[{name!r}]")
@@ -84,6 +146,8 @@ def compile_input(
     lines.append("    return cls(**kwargs)")
     exec("\n".join(lines), namespace)
     from_input: Callable[[type, Mapping[str, Any], Any], Any] = namespace["from_input"]
+    if all(field.init for field in definition.fields):
+        _constructions[from_input] = Construction(definition.origin, fields)
     return from_input
 
 

@@ -6,6 +6,11 @@ generated code does the same checks in the same order, with each input object's 
 constants and the built-in scalars' common case (a `str` for `String` and `ID`, a `bool`,
 a 32-bit `int`) inline; every other leaf goes through its scalar's own `coerce_input_value`.
 Like the closures, it raises `Fallback` at the first thing graphql-core would report.
+
+Where an input type's compiled builder is installed (`gateway.fastpath.input_conversion`),
+its coercer builds the Python object itself, as that builder would from graphql-core's
+dictionary, and the builder takes it as it is: one object per item instead of a dictionary,
+then another dictionary of arguments, then the object.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from graphql.pyutils import is_iterable
 from graphql.type.scalars import coerce_boolean, coerce_id, coerce_int, coerce_string
 
 from gateway.fastpath.compat import coerce_default_value
+from gateway.fastpath.input_conversion import Construction, construction
 
 Coercer = Callable[[Any], Any]
 
@@ -54,6 +60,7 @@ class _Generator:
         }
         self.functions: list[str] = []
         self._objects: dict[str, str] = {}
+        self._constructions: dict[str, Construction | None] = {}
         self._count = 0
 
     def _name(self, prefix: str) -> str:
@@ -141,40 +148,101 @@ class _Generator:
             return self._objects[type_.name]
         name = self._objects[type_.name] = self._name("object")
         seen = (*seen, type_.name)
+        built = self.construction(type_)
         known = self.constant(frozenset(type_.fields), "known")
         lines = [
             f"def {name}(value):",
             f"    if type(value) is not dict or not {known}.issuperset(value):",
             "        raise Fallback",
-            "    coerced = {}",
         ]
-        for field_name, field in type_.fields.items():
-            out = f"coerced[{(field.out_name or field_name)!r}]"
+        if built is None:
+            lines.append("    coerced = {}")
+        arguments: list[str] = []
+        for index, (field_name, field) in enumerate(type_.fields.items()):
+            if built is None:
+                out = f"coerced[{(field.out_name or field_name)!r}]"
+            else:
+                out = f"a{index}"
+                arguments.append(f"{built.fields[field_name].python_name}={out}")
             lines.append(f"    v = value.get({field_name!r}, Undefined)")
             lines.append("    if v is Undefined:")
-            if is_required_input_field(field):
-                lines.append("        raise Fallback")
-            elif getattr(field, "default", None) is None:
-                # No external default: graphql-core would answer the internal one as it is,
-                # which a schema fixes once (absent items of a list skip the call each).
-                if field.default_value is Undefined:
-                    lines.append("        pass")
-                else:
-                    lines.append(f"        {out} = {self.constant(field.default_value, 'default')}")
-            else:
-                lines += [
-                    f"        default = coerce_default_value({self.constant(field, 'field')})",
-                    "        if default is not Undefined:",
-                    f"            {out} = default",
-                ]
+            lines += self._left_out(field, out, None if built is None else built, field_name)
             lines.append("    else:")
             lines += self.value(field.type, "v", out, "        ", seen)
-        if type_.out_type is _DEFAULT_OUT_TYPE:
+        if built is not None:
+            cls = self.constant(built.cls, "cls")
+            lines.append(f"    return {cls}({', '.join(arguments)})")
+        elif type_.out_type is _DEFAULT_OUT_TYPE:
             lines.append("    return coerced")
         else:
             lines.append(f"    return {self.constant(type_.out_type, 'out_type')}(coerced)")
         self.functions.append("\n".join(lines))
         return name
+
+    def _left_out(
+        self, field: Any, out: str, built: Construction | None, field_name: str
+    ) -> list[str]:
+        """Lines for a field the value leaves out: what graphql-core's coercion gives (an
+        error, a default, nothing), built as the compiled builder would build it."""
+        if is_required_input_field(field):
+            return ["        raise Fallback"]
+        # What the builder does with a default graphql-core sets, and what the class takes
+        # when nothing is set.
+        convert, absent = "", "pass"
+        if built is not None:
+            target = built.fields[field_name]
+            if target.convert is not None:
+                convert = self.constant(target.convert, "convert")
+            if target.required:
+                absent = f"{out} = None"
+            elif target.default_factory is not None:
+                absent = f"{out} = {self.constant(target.default_factory, 'factory')}()"
+            else:
+                absent = f"{out} = {self.constant(target.default, 'default')}"
+
+        def given(value: str) -> str:
+            if not convert:
+                return f"{out} = {value}"
+            return f"{out} = None if {value} is None else {convert}({value})"
+
+        if getattr(field, "default", None) is None:
+            # No external default: graphql-core would answer the internal one as it is,
+            # which a schema fixes once (absent items of a list skip the call each).
+            if field.default_value is Undefined:
+                return [f"        {absent}"]
+            return [f"        {given(self.constant(field.default_value, 'default'))}"]
+        return [
+            f"        default = coerce_default_value({self.constant(field, 'field')})",
+            "        if default is not Undefined:",
+            f"            {given('default')}",
+            "        else:",
+            f"            {absent}",
+        ]
+
+    def construction(self, type_: GraphQLInputObjectType) -> Construction | None:
+        """How the coercer builds `type_`'s Python object; `None` where it gives graphql-core's
+        dictionary: no compiled builder, another `out_type`, fields that differ, or a nested
+        input type that is given as a dictionary itself (its parent's builder would build it)."""
+        if type_.name in self._constructions:
+            return self._constructions[type_.name]
+        self._constructions[type_.name] = None  # a type reached again while deciding
+        built = construction(type_)
+        if (
+            built is None
+            or type_.out_type is not _DEFAULT_OUT_TYPE
+            or set(built.fields) != set(type_.fields)
+            or not all(self._nested_built(field.type) for field in type_.fields.values())
+        ):
+            return None
+        self._constructions[type_.name] = built
+        return built
+
+    def _nested_built(self, type_: GraphQLInputType) -> bool:
+        while isinstance(type_, (GraphQLNonNull, GraphQLList)):
+            type_ = type_.of_type
+        if isinstance(type_, GraphQLInputObjectType):
+            return self.construction(type_) is not None
+        return True
 
 
 def compile_coercer(type_: GraphQLInputType, fallback: type[Exception]) -> Coercer | None:

@@ -162,6 +162,12 @@ def _parse_datetime_literal(node: ValueNode, _variables: Any = None) -> dt.datet
     raise ValueError("DateTime must be an ISO 8601 string.")
 
 
+# Parsers whose answer for a `str` or an `int` depends on that value alone (equal values,
+# the same answer, and answers that are never changed), so a coercer may keep the answers it
+# has had (`gateway.fastpath.variable_compiler`). A `Decimal` input is not such a key: `7.0`
+# and `7.00` are equal and differ in their digits.
+REMEMBERED_PARSERS = frozenset({parse_date, parse_decimal})
+
 DateScalar: ScalarDefinition = strawberry.scalar(
     name="Date",
     description="A calendar date in ISO 8601 form, `YYYY-MM-DD` (e.g. `2025-06-02`).",

@@ -33,6 +33,7 @@ from graphql.type.scalars import coerce_boolean, coerce_id, coerce_int, coerce_s
 
 from gateway.fastpath.compat import coerce_default_value
 from gateway.fastpath.input_conversion import Construction, construction
+from gateway.scalars import REMEMBERED_PARSERS
 
 Coercer = Callable[[Any], Any]
 
@@ -44,6 +45,12 @@ _UNCHANGED: dict[Any, str] = {
     coerce_int: "type({v}) is int and -2147483648 <= {v} <= 2147483647",
 }
 _DEFAULT_OUT_TYPE = GraphQLInputObjectType.out_type
+
+# The answers a remembered parser (`gateway.scalars.REMEMBERED_PARSERS`) has had, by parser
+# and input, each kept up to this many: a process fed endless distinct values clears its
+# answers and starts again.
+MAX_REMEMBERED = 4096
+_remembered: dict[Callable[[Any], Any], dict[Any, Any]] = {}
 
 
 class Unsupported(Exception):
@@ -120,10 +127,25 @@ class _Generator:
             f"{pad}    raise Fallback",
             f"{pad}{out} = x",
         ]
+        inner = [line.replace(pad, pad + "    ", 1) for line in general]
+        if coerce in REMEMBERED_PARSERS:
+            # Text and integers (not `bool`, whose class is its own): looked up first.
+            answers = self.constant(_remembered.setdefault(coerce, {}), "answers")
+            return [
+                f"{pad}kind = {v}.__class__",
+                f"{pad}if kind is str or kind is int:",
+                f"{pad}    {out} = {answers}.get({v})",
+                f"{pad}    if {out} is None:",
+                *(line.replace(pad, pad + "        ", 1) for line in general),
+                f"{pad}        if len({answers}) >= {MAX_REMEMBERED}:",
+                f"{pad}            {answers}.clear()",
+                f"{pad}        {answers}[{v}] = {out}",
+                f"{pad}else:",
+                *inner,
+            ]
         unchanged = _UNCHANGED.get(coerce)
         if unchanged is None:
             return general
-        inner = [line.replace(pad, pad + "    ", 1) for line in general]
         return [f"{pad}if {unchanged.format(v=v)}:", f"{pad}    {out} = {v}", f"{pad}else:", *inner]
 
     def item_expression(self, type_: GraphQLInputType, item: str) -> str:
@@ -154,6 +176,7 @@ class _Generator:
             f"def {name}(value):",
             f"    if type(value) is not dict or not {known}.issuperset(value):",
             "        raise Fallback",
+            "    get = value.get",
         ]
         if built is None:
             lines.append("    coerced = {}")
@@ -164,7 +187,7 @@ class _Generator:
             else:
                 out = f"a{index}"
                 arguments.append(f"{built.fields[field_name].python_name}={out}")
-            lines.append(f"    v = value.get({field_name!r}, Undefined)")
+            lines.append(f"    v = get({field_name!r}, Undefined)")
             lines.append("    if v is Undefined:")
             lines += self._left_out(field, out, None if built is None else built, field_name)
             lines.append("    else:")

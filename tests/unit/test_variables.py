@@ -4,6 +4,7 @@ that does not coerce cleanly is left to graphql-core, so its errors stay word fo
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from decimal import Decimal
 from typing import Any
@@ -33,10 +34,11 @@ from examples.seed import (
     UPDATE_INVOICE,
     seed_variables_json,
 )
-from gateway.fastpath import variables
+from gateway.fastpath import variable_compiler, variables
 from gateway.fastpath.compat import DEFINITION_BACKREF
 from gateway.fastpath.execution import PlannedExecutionContext
 from gateway.fastpath.variable_compiler import compile_coercer
+from gateway.scalars import parse_date
 from gateway.schema import build_schema
 from gateway.types.invoice import CreateInvoiceInput
 from gateway.types.payment_information import PaymentInformationInput
@@ -73,6 +75,16 @@ CLEAN: list[tuple[str, str, dict[str, Any]]] = [
         seed_with(grossValue="0.10", paymentValue=7, number=3),
     ),
     ("an empty list", CREATE_INVOICE, seed_with(services=[], attachments=[])),
+    (
+        "equal amounts in other digits",
+        CREATE_INVOICE,
+        seed_with(
+            receivables=[
+                {"grossValue": amount, "dueDate": "2025-06-10"}
+                for amount in (7, Decimal("7.00"), "7.0", Decimal("7"), "7", 7)
+            ]
+        ),
+    ),
     ("an unused extra variable", CREATE_INVOICE, {**SEED, "unused": {"x": 1}}),
     ("ids given as integers", RECEIVABLES, {"contractId": 3}),
     (
@@ -351,3 +363,19 @@ def test_input_fields_left_out_get_their_defaults_as_graphql_core_gives_them() -
             "given": 4,
         }
     )
+
+
+def test_remembered_answers_are_the_parsers_own_and_bounded() -> None:
+    # Dates and amounts that recur are parsed once; each parser's answers are kept up to a
+    # bound, and whatever was kept is what the parser itself answers.
+    compiled = coercer(parse(RECEIVABLES))
+    assert compiled is not None
+    first = dt.date(2001, 1, 1)
+    for day in range(variable_compiler.MAX_REMEMBERED + 10):
+        text = (first + dt.timedelta(days=day % (variable_compiler.MAX_REMEMBERED + 5))).isoformat()
+        values = compiled({"contractId": "3", "dueDateFrom": text})
+        assert values is not None
+        assert values.coerced["dueDateFrom"] == parse_date(text)
+        kept = variable_compiler._remembered[parse_date]
+        assert 0 < len(kept) <= variable_compiler.MAX_REMEMBERED
+    assert all(answer == parse_date(text) for text, answer in kept.items())

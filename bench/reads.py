@@ -34,6 +34,7 @@ import json
 import os
 import shlex
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -367,6 +368,9 @@ class ReadResults:
     graph: list[Measurement] = field(default_factory=list)
     writes: list[Measurement] = field(default_factory=list)
     per_item: list[Measurement] = field(default_factory=list)
+    # The per-item runs' CPU µs per extra item in each round (by server, then N): the figure
+    # reported is their median, which one slow stretch of the machine does not move.
+    per_item_rounds: dict[str, dict[int, list[float]]] = field(default_factory=dict)
     # The graph page's upstream calls: one request at a time, then 10 at once (exact) ...
     graph_calls_alone: dict[str, list[int]] = field(default_factory=dict)
     # ... and over every request of the measured runs (a request cut off by wrk's end counts
@@ -827,6 +831,14 @@ class ReadsBench(scenarios.Bench):
             measurement = combine(slices[(size, target.label)])
             self._note(measurement)
             self.reads.per_item.append(measurement)
+            base = slices.get((1, target.label))
+            if size > 1 and base is not None:
+                # Each round's N against the same round's N = 1: pairs close in time.
+                rounds_us = self.reads.per_item_rounds.setdefault(target.label, {})
+                rounds_us[size] = [
+                    extra_item_us(at_n.cpu_ms_per_request, at_1.cpu_ms_per_request, size)
+                    for at_n, at_1 in zip(slices[(size, target.label)], base, strict=True)
+                ]
 
     def _read_soak(self) -> None:
         """`soak_requests` read pages through a gateway of its own (nothing else has used
@@ -903,14 +915,26 @@ def _find(runs: list[Measurement], server: str, concurrency: int) -> Measurement
     return next((m for m in runs if m.server == server and m.concurrency == concurrency), None)
 
 
+def extra_item_us(cpu_ms_at_n: float, cpu_ms_at_1: float, items: int) -> float:
+    """CPU µs per receivable or service beyond the first of each."""
+    return 1000 * (cpu_ms_at_n - cpu_ms_at_1) / (2 * (items - 1))
+
+
 def per_item_us(results: ReadResults, server: str = GATEWAY) -> list[tuple[int, float]]:
-    """(N, `server`'s CPU µs per receivable or service beyond the first of each)."""
+    """(N, `server`'s CPU µs per receivable or service beyond the first of each): the median
+    of the rounds' figures, or from the whole runs where the rounds were not kept."""
     runs = [m for m in results.per_item if m.server == server]
     first = next((m for m in runs if m.items == 1), None)
     if first is None:
         return []
+    rounds = results.per_item_rounds.get(server, {})
     return [
-        (m.items, 1000 * (m.cpu_ms_per_request - first.cpu_ms_per_request) / (2 * (m.items - 1)))
+        (
+            m.items,
+            statistics.median(rounds[m.items])
+            if rounds.get(m.items)
+            else extra_item_us(m.cpu_ms_per_request, first.cpu_ms_per_request, m.items),
+        )
         for m in runs
         if m.items > 1
     ]
@@ -1239,7 +1263,8 @@ def render(
         "## Per item: `createInvoice`, the gateway, concurrency 1",
         "",
         "An *extra item* is one receivable or one service beyond the first of each: "
-        "(CPU at N - CPU at 1) / (2 (N - 1)). "
+        "(CPU at N - CPU at 1) / (2 (N - 1)), the median of the rounds' figures (each round's "
+        "N against the same round's N = 1). "
         f"{options.item_duration_s:.0f} s per size, in {options.item_rounds} rounds each "
         "running every size once, in alternating order.",
         "",
@@ -1312,6 +1337,10 @@ def write(
         "reads": [_as_json(m) for m in results.reads],
         "per_item": [_as_json(m) for m in results.per_item],
         "per_item_us": per_item_us(results),
+        "per_item_rounds": {
+            server: {str(items): figures for items, figures in by_size.items()}
+            for server, by_size in results.per_item_rounds.items()
+        },
         "graph": [_as_json(m) for m in results.graph],
         "graph_calls": {
             "minimum": reads_upstream.minimum_calls(),

@@ -11,7 +11,9 @@ something else, the gateway runs stock Strawberry execution instead (`gateway.fa
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
+from collections.abc import Sequence
 
 try:
     from graphql.execution.collect_fields import FieldDetails, FragmentDetails
@@ -74,6 +76,28 @@ def problem() -> str | None:
     return None
 
 
+def builds_by_dict(cls: type, names: Sequence[str]) -> bool:
+    """Whether an instance of `cls` made by `object.__new__` with its `__dict__` set to
+    `names` (in this order) and their values is what `cls(**those)` makes: a dataclass whose
+    `__init__` is the one `dataclasses` wrote, taking exactly `names` in this order, with no
+    `__post_init__`, no slots and the plain `__setattr__`; and both ways agree on sentinels."""
+    if not dataclasses.is_dataclass(cls) or hasattr(cls, "__post_init__"):
+        return False
+    init = vars(cls).get("__init__")
+    code = getattr(init, "__code__", None)
+    if code is None or code.co_filename != "<string>":  # written by `dataclasses`, not by hand
+        return False
+    if cls.__setattr__ is not object.__setattr__ or "__slots__" in vars(cls):
+        return False
+    fields = tuple(field.name for field in dataclasses.fields(cls))
+    if fields != tuple(names) or tuple(inspect.signature(cls).parameters) != fields:
+        return False
+    values = {name: object() for name in names}
+    made = object.__new__(cls)
+    made.__dict__ = dict(values)
+    return vars(cls(**values)) == vars(made)
+
+
 def _constructor_parameters(cls: type) -> tuple[str, ...]:
     # Subclasses pass `*args, **kwargs` on; the first constructor with named parameters is
     # the one the positional call lands in.
@@ -102,6 +126,7 @@ __all__ = [
     "StrawberryType",
     "VariableValueSource",
     "VariableValues",
+    "builds_by_dict",
     "coerce_default_value",
     "has_object_definition",
     "problem",

@@ -3,6 +3,7 @@ installed libraries, the gateway serves stock Strawberry execution with the same
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from typing import Any
@@ -76,3 +77,79 @@ def test_the_fallback_answers_and_calls_upstream_exactly_as_the_fast_path(
     monkeypatch.setattr(compat, "problem", lambda: "a library upgrade")
     stock = served(True, query, variables, status, seed_response())
     assert stock == fast
+
+
+@dataclasses.dataclass
+class _Plain:
+    a: int
+    b: str = "b"
+
+
+@dataclasses.dataclass
+class _PostInit:
+    a: int
+
+    def __post_init__(self) -> None:
+        self.a += 1
+
+
+@dataclasses.dataclass
+class _HandWritten:
+    a: int
+
+    def __init__(self, a: int) -> None:
+        self.a = a * 2
+
+
+@dataclasses.dataclass
+class _Extra:
+    a: int
+    hidden: list[int] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass(slots=True)
+class _Slots:
+    a: int
+
+
+@dataclasses.dataclass(frozen=True)
+class _Frozen:
+    a: int
+
+
+class _NotADataclass:
+    def __init__(self, a: int) -> None:
+        self.a = a
+
+
+@pytest.mark.parametrize(
+    ("cls", "names", "by_dict"),
+    [
+        (_Plain, ("a", "b"), True),
+        (_Plain, ("b", "a"), False),  # not the order `__init__` assigns them in
+        (_PostInit, ("a",), False),
+        (_HandWritten, ("a",), False),
+        (_Extra, ("a",), False),  # a field the builder would not set
+        (_Slots, ("a",), False),
+        (_Frozen, ("a",), False),
+        (_NotADataclass, ("a",), False),
+    ],
+)
+def test_objects_are_built_by_their_dict_only_where_that_is_what_init_does(
+    cls: type, names: tuple[str, ...], by_dict: bool
+) -> None:
+    assert compat.builds_by_dict(cls, names) is by_dict
+
+
+def test_every_input_type_of_the_schema_is_built_by_its_dict() -> None:
+    # Where this stops holding (a library upgrade, a type with a __post_init__), coercers
+    # call the class instead; test_variables holds either way to Strawberry's results.
+    schema = build_schema()
+    for graphql_type in schema._schema.type_map.values():
+        definition = (getattr(graphql_type, "extensions", None) or {}).get(
+            compat.DEFINITION_BACKREF
+        )
+        if getattr(definition, "is_input", False):
+            cls = definition.origin
+            names = [field.name for field in dataclasses.fields(cls)]
+            assert compat.builds_by_dict(cls, names), cls.__name__

@@ -36,6 +36,8 @@ def parse_decimal(value: object) -> Decimal:
     """Read a client-supplied decimal exactly, or raise `ValueError` saying why not."""
     if type(value) is int and -_INTEGER_BOUND < value < _INTEGER_BOUND:
         return Decimal(value)  # in range by its size: no fraction, at most 15 digits
+    if type(value) is Decimal:  # a JSON number with a fraction, as the request decoder reads it
+        return _check_range(value)
     if isinstance(value, bool):
         raise ValueError("Decimal must be a string or a number, not a boolean.")
     if isinstance(value, Decimal):

@@ -276,8 +276,8 @@ class ReadOptions:
     warmup_s: float = 2.0
     concurrencies: tuple[int, ...] = (1, 10)
     sizes: tuple[int, ...] = (1, 10, 100, 1000)
-    item_duration_s: float = 12.0
-    item_rounds: int = 6
+    item_duration_s: float = 16.0
+    item_rounds: int = 10
     rounds: int = 2
     hive: bool = True
     output: Path = RESULTS
@@ -1411,12 +1411,12 @@ def _parser() -> argparse.ArgumentParser:
         help="receivables and services per invoice in the per-item runs",
     )
     parser.add_argument(
-        "--item-duration", type=float, default=12.0, help="seconds per per-item run (all rounds)"
+        "--item-duration", type=float, default=16.0, help="seconds per per-item run (all rounds)"
     )
     parser.add_argument(
         "--item-rounds",
         type=int,
-        default=6,
+        default=10,
         help="rounds of the per-item runs, each running every size once",
     )
     parser.add_argument("--no-hive", action="store_true", help="leave Hive Gateway out")

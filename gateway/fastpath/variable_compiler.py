@@ -182,16 +182,15 @@ class _Generator:
         ]
         if built is None:
             lines.append("    coerced = {}")
-        arguments: list[str] = []
+        arguments: dict[str, str] = {}  # Python name: the local holding its value
         for index, (field_name, field) in enumerate(type_.fields.items()):
             if built is None:
                 out = f"coerced[{(field.out_name or field_name)!r}]"
             else:
-                out = f"a{index}"
-                arguments.append(f"{built.fields[field_name].python_name}={out}")
+                out = arguments[built.fields[field_name].python_name] = f"a{index}"
             lines.append(f"    v = get({field_name!r}, Undefined)")
             lines.append("    if v is Undefined:")
-            lines += self._left_out(field, out, None if built is None else built, field_name)
+            lines += self._left_out(field, out, built, field_name)
             lines.append("    else:")
             lines += self.value(field.type, "v", out, "        ", seen)
         if built is not None:
@@ -203,15 +202,15 @@ class _Generator:
         self.functions.append("\n".join(lines))
         return name
 
-    def _construct(self, built: Construction, arguments: list[str]) -> list[str]:
+    def _construct(self, built: Construction, arguments: dict[str, str]) -> list[str]:
         """Lines returning the object: made with its `__dict__` where the class allows that
         (`compat.builds_by_dict`: about half the cost of the call), called otherwise."""
         cls = self.constant(built.cls, "cls")
-        given = dict(argument.split("=", 1) for argument in arguments)
         names = [field.name for field in dataclasses.fields(built.cls)]
-        if set(names) != set(given) or not builds_by_dict(built.cls, names):
-            return [f"    return {cls}({', '.join(arguments)})"]
-        entries = ", ".join(f"{name!r}: {given[name]}" for name in names)
+        if set(names) != set(arguments) or not builds_by_dict(built.cls, names):
+            given = ", ".join(f"{name}={local}" for name, local in arguments.items())
+            return [f"    return {cls}({given})"]
+        entries = ", ".join(f"{name!r}: {arguments[name]}" for name in names)
         return [f"    made = new({cls})", f"    made.__dict__ = {{{entries}}}", "    return made"]
 
     def _left_out(

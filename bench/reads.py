@@ -62,7 +62,6 @@ from bench import (
 )
 from bench.gateway_code import Code
 from bench.measure import Measurement, combine
-from bench.measure import run as measure_run
 from bench.procs import Server
 from bench.scenarios import PROJECT_PYTHON, REPO, Target
 from examples import seed
@@ -598,18 +597,12 @@ class ReadsBench(scenarios.Bench):
             for target in targets if round_ % 2 == 0 else targets[::-1]:
                 before = upstream_stats(self.upstream)
                 slices[target.label].append(
-                    measure_run(
-                        label=target.label,
-                        server=target.server,
-                        upstream=self.upstream,
-                        url=target.url(items),
-                        script=self._script(target, items),
-                        concurrency=concurrency,
+                    self._slice(
+                        target,
                         items=items,
-                        workers=target.workers,
+                        concurrency=concurrency,
                         duration_s=self.options.duration_s / rounds,
-                        warmup_s=self.options.warmup_s if round_ == 0 else 0.0,
-                        load_cores=self.layout.load,
+                        first=round_ == 0,
                     )
                 )
                 after = upstream_stats(self.upstream)
@@ -813,18 +806,12 @@ class ReadsBench(scenarios.Bench):
         for round_ in range(rounds):
             for size, target in runs if round_ % 2 == 0 else runs[::-1]:
                 slices[(size, target.label)].append(
-                    measure_run(
-                        label=target.label,
-                        server=target.server,
-                        upstream=self.upstream,
-                        url=target.url(size),
-                        script=self._script(target, size),
-                        concurrency=1,
+                    self._slice(
+                        target,
                         items=size,
-                        workers=target.workers,
+                        concurrency=1,
                         duration_s=o.item_duration_s / rounds,
-                        warmup_s=self.options.warmup_s if round_ == 0 else 0.0,
-                        load_cores=self.layout.load,
+                        first=round_ == 0,
                     )
                 )
         for size, target in runs:

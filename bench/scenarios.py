@@ -309,6 +309,24 @@ class Bench:
             self._verified_keys.add(key)
         return True
 
+    def _slice(
+        self, target: Target, *, items: int, concurrency: int, duration_s: float, first: bool
+    ) -> Measurement:
+        """One slice of `target`'s load, with the warm-up before the first of a run."""
+        return measure_run(
+            label=target.label,
+            server=target.server,
+            upstream=self.upstream,
+            url=target.url(items),
+            script=self._script(target, items),
+            concurrency=concurrency,
+            items=items,
+            workers=target.workers,
+            duration_s=duration_s,
+            warmup_s=self.options.warmup_s if first else 0.0,
+            load_cores=self.layout.load,
+        )
+
     def compare(self, targets: list[Target], *, items: int, concurrency: int) -> list[Measurement]:
         """Measures each target for the run's duration, in interleaved slices (A B, B A, ...)
         so that a change in the machine's other load hits every target alike."""
@@ -318,18 +336,12 @@ class Bench:
         for round_ in range(rounds):
             for target in targets if round_ % 2 == 0 else targets[::-1]:
                 slices[target.label].append(
-                    measure_run(
-                        label=target.label,
-                        server=target.server,
-                        upstream=self.upstream,
-                        url=target.url(items),
-                        script=self._script(target, items),
-                        concurrency=concurrency,
+                    self._slice(
+                        target,
                         items=items,
-                        workers=target.workers,
+                        concurrency=concurrency,
                         duration_s=self.options.duration_s / rounds,
-                        warmup_s=self.options.warmup_s if round_ == 0 else 0.0,
-                        load_cores=self.layout.load,
+                        first=round_ == 0,
                     )
                 )
         measurements = [combine(slices[target.label]) for target in targets]

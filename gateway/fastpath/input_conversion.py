@@ -47,7 +47,7 @@ class Unsupported(Exception):
 
 
 @dataclass(frozen=True)
-class Field:
+class FieldConstruction:
     """One field of a constructed type: its Python name, the builder of a value given for it
     (what the compiled builder applies to it), and how it is left out: `None` for a required
     field, or `default`, or a call of `default_factory` (the dataclass's own)."""
@@ -65,7 +65,7 @@ class Construction:
     `fields` under their GraphQL names."""
 
     cls: type
-    fields: dict[str, Field]
+    fields: dict[str, FieldConstruction]
 
 
 # The constructions of the compiled builders, by builder: a definition whose builder is
@@ -114,7 +114,7 @@ def compile_input(
         "        return value",
         "    kwargs = required.copy()",
     ]
-    fields: dict[str, Field] = {}
+    fields: dict[str, FieldConstruction] = {}
     for index, field in enumerate(definition.fields):
         convert = _builder(field.resolve_type(type_definition=definition))
         name, python_name = names.from_field(field), field.python_name
@@ -124,7 +124,7 @@ def compile_input(
         )
         if is_required:
             required[python_name] = None
-        fields[name] = Field(
+        fields[name] = FieldConstruction(
             python_name,
             convert,
             is_required,

@@ -214,10 +214,32 @@ UPDATE_VARIABLES = {
 }
 
 
+# Input objects coerced from variables inside a literal, one of them twice: the literal's
+# builder takes the objects the coercers built.
+IN_A_LITERAL = """
+mutation($r: [ReceivableInput!]!, $s: ServiceInput!, $p: PaymentInformationInput) {
+  createInvoice(input: {contractId: "3", description: "x", issueDate: "2025-06-02",
+                        grossValue: "1.00", receivables: $r, services: [$s, $s],
+                        paymentInformation: $p}) {
+    invoice { id }
+  }
+}
+"""
+IN_A_LITERAL_VARIABLES = {
+    "r": [{"dueDate": "2025-06-10", "grossValue": Decimal("1.5")}],
+    "s": {"description": "d", "units": 2, "unitValue": "0.50", "value": 1},
+    "p": {"paymentMethod": "BILLET"},
+}
+
+
 @pytest.mark.parametrize(
     ("document", "variables"),
-    [(CREATE_INVOICE, SEED), (UPDATE_INVOICE, UPDATE_VARIABLES)],
-    ids=["create", "update"],
+    [
+        (CREATE_INVOICE, SEED),
+        (UPDATE_INVOICE, UPDATE_VARIABLES),
+        (IN_A_LITERAL, IN_A_LITERAL_VARIABLES),
+    ],
+    ids=["create", "update", "variables in a literal"],
 )
 async def test_compiled_inputs_equal_strawberrys(
     captured: list[object],

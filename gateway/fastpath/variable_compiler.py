@@ -34,6 +34,7 @@ from graphql.type.scalars import coerce_boolean, coerce_id, coerce_int, coerce_s
 
 from gateway.fastpath.compat import builds_by_dict, coerce_default_value
 from gateway.fastpath.input_conversion import Construction, construction
+from gateway.remembered import Remembered
 from gateway.scalars import REMEMBERED_PARSERS
 
 Coercer = Callable[[Any], Any]
@@ -47,11 +48,9 @@ _UNCHANGED: dict[Any, str] = {
 }
 _DEFAULT_OUT_TYPE = GraphQLInputObjectType.out_type
 
-# The answers a remembered parser (`gateway.scalars.REMEMBERED_PARSERS`) has had, by parser
-# and input, each kept up to this many: a process fed endless distinct values clears its
-# answers and starts again.
-MAX_REMEMBERED = 4096
-_remembered: dict[Callable[[Any], Any], dict[Any, Any]] = {}
+# The answers each remembered parser (`gateway.scalars.REMEMBERED_PARSERS`) has had for text
+# and integers (not `bool`, whose class is its own), shared by every coercer.
+_remembered: dict[Callable[[Any], Any], Remembered] = {}
 
 
 class Unsupported(Exception):
@@ -120,28 +119,31 @@ class _Generator:
         if coerce is None:
             raise Unsupported(type_.name)
         function = self.constant(coerce, "leaf")
-        general = [
-            f"{pad}try:",
-            f"{pad}    x = {function}({v})",
-            f"{pad}except Exception:",  # whatever the scalar raises, graphql-core words it
-            f"{pad}    raise Fallback from None",
-            f"{pad}if x is Undefined:",
-            f"{pad}    raise Fallback",
-            f"{pad}{out} = x",
-        ]
-        inner = [line.replace(pad, pad + "    ", 1) for line in general]
+
+        def call(function: str, pad: str) -> list[str]:
+            return [
+                f"{pad}try:",
+                f"{pad}    x = {function}({v})",
+                f"{pad}except Exception:",  # whatever the scalar raises, graphql-core words it
+                f"{pad}    raise Fallback from None",
+                f"{pad}if x is Undefined:",
+                f"{pad}    raise Fallback",
+                f"{pad}{out} = x",
+            ]
+
+        general, inner = call(function, pad), call(function, pad + "    ")
         if coerce in REMEMBERED_PARSERS:
-            # Text and integers (not `bool`, whose class is its own): looked up first.
-            answers = self.constant(_remembered.setdefault(coerce, {}), "answers")
+            # Looked up inline; a miss goes through the parser's `Remembered`, which keeps it.
+            memo = _remembered.get(coerce)
+            if memo is None:
+                memo = _remembered[coerce] = Remembered(coerce, kinds=(str, int))
+            answers = self.constant(memo.answers, "answers")
             return [
                 f"{pad}kind = {v}.__class__",
                 f"{pad}if kind is str or kind is int:",
                 f"{pad}    {out} = {answers}.get({v})",
                 f"{pad}    if {out} is None:",
-                *(line.replace(pad, pad + "        ", 1) for line in general),
-                f"{pad}        if len({answers}) >= {MAX_REMEMBERED}:",
-                f"{pad}            {answers}.clear()",
-                f"{pad}        {answers}[{v}] = {out}",
+                *call(self.constant(memo, "remembered"), pad + "        "),
                 f"{pad}else:",
                 *inner,
             ]

@@ -4,7 +4,7 @@ The upstream writes the same field as `null` in one response and `""` in another
 `DD/MM/YYYY` or ISO, timestamps as `DD/MM/YYYY HH:MM:SS -03:00`, amounts as `"700.0"`, and
 placeholders such as `"--"`. `blank()` turns every empty form into `None`; each reader then
 takes a value that is not blank and answers what it means, or raises `Unreadable` saying what
-the form expected. They are pure, so their answers may be kept (`Memoized`).
+the form expected. They are pure, so their answers may be kept (`gateway.remembered`).
 
 Two callers share them, so that both read every value the same way: `gateway.rest.values.Fields`,
 which maps an object into a type and records what it could not read, and
@@ -186,32 +186,6 @@ READERS: Mapping[Form, Reader] = {
     Form.MONTH: date,
     Form.TIMESTAMP: timestamp,
 }
-
-
-class Memoized:
-    """`read` with its answers for text values kept in `answers`: the same dates, amounts and
-    states recur across a page and across pages. Bounded: it starts over once it holds
-    `size`. Only text is kept, since `1`, `1.0` and `True` are equal keys of a dict, so a look-up
-    of any other value in `answers` misses; compiled callers look up first and call on a miss."""
-
-    __slots__ = ("answers", "read", "size")
-
-    def __init__(self, read: Reader, size: int = 4096) -> None:
-        self.read, self.size = read, size
-        self.answers: dict[object, object] = {}
-
-    def __call__(self, value: object) -> object:
-        if value.__class__ is not str:
-            return self.read(value)
-        answers = self.answers
-        try:
-            return answers[value]
-        except KeyError:
-            answer = self.read(value)  # An `Unreadable` is not kept: it is the rare case.
-            if len(answers) >= self.size:
-                answers.clear()
-            answers[value] = answer
-            return answer
 
 
 def _fraction_digits(number: Decimal) -> int:

@@ -11,7 +11,7 @@ It covers the success path only. Whatever mapping would record as a problem (an 
 value, a nested object without an id), and a null where the response requires a value, raise
 `Unprojectable`; the execution then maps the object and completes it as ever, errors and all.
 Values that recur (dates, amounts, states) are read and serialized once per process
-(`forms.Memoized`).
+(`gateway.remembered`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 
 from cachetools import LRUCache
 
+from gateway.remembered import Remembered
 from gateway.rest import forms, wire_objects
 from gateway.types.base import Deferred
 from gateway.types.wire import Form, WireField, wire_fields
@@ -245,7 +246,7 @@ def _field(
         ]
     elif field.form is Form.BOOLEAN and bool in shape.passes:
         lines += [f"    elif v.__class__ is bool: {x} = v"]
-    if isinstance(composite, forms.Memoized):
+    if isinstance(composite, Remembered):
         # The memo's look-up inline; an unhashable value (an array) is read, and refused.
         namespace[f"{name}_answers"] = composite.answers
         lines += [
@@ -269,10 +270,11 @@ class _Reads:
     def __call__(self, key: str) -> str:
         if self.struct is None:
             return f"get({key!r})"
-        return f"raw.{key}" if key in self.struct.__struct_fields__ else "None"
+        return f"raw.{key}" if key in self.struct.wire_keys else "None"
 
     def nested(self, key: str) -> Struct | None:
-        return None if self.struct is None else wire_objects.nested_struct(self.struct, key)
+        """The struct a nested field decodes into; `None` for plain decoded JSON."""
+        return None if self.struct is None else self.struct.wire_nested.get(key)
 
 
 def _check_id(value: object) -> None:
@@ -301,7 +303,7 @@ def _composite(field: WireField, output: Output) -> Output:
             value = blank(value)
             return None if value is None else output(read(value))
 
-        composite = forms.Memoized(write) if field.form in _RECURRING else write
+        composite = Remembered(write) if field.form in _RECURRING else write
         _composites[key] = composite
     return composite
 

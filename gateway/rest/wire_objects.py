@@ -127,12 +127,6 @@ def _struct(
     return cast("type[WireObject]", struct)
 
 
-def nested_struct(struct: type[WireObject], key: str) -> type[WireObject] | None:
-    """The struct a field of `struct` decodes into (an object's, or a list's items'), or
-    `None` when the field holds plain decoded JSON."""
-    return struct.wire_nested.get(key)
-
-
 def page_decoder(key: str, cls: type) -> Decode:
     """Decodes a search page of `cls` objects under `key` into structs, or as `codec.decode`
     does when the body is not such a page (or `cls` has no struct)."""

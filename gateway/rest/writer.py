@@ -19,6 +19,7 @@ from typing import Any, TypeAlias
 from strawberry.types.unset import UnsetType
 from strawberry.utils.str_converters import to_camel_case
 
+from gateway.remembered import Remembered
 from gateway.types.user_error import UserError, UserErrorCode
 
 JSONValue: TypeAlias = bool | int | str | Decimal | list[Any] | dict[str, Any] | None
@@ -38,39 +39,22 @@ def integer_id(value: str | int) -> int:
     return int(text)
 
 
+def _remembered(form: Callable[[dt.date], str]) -> Remembered:
+    return Remembered(form, kinds=(dt.date,))
+
+
 # Formatted by hand: `strftime` costs several microseconds a call, once per receivable. Years
 # before 1000 are left to it, as platforms pad `%Y` differently. Each form's texts are kept per
 # date, since an invoice's schedule repeats few dates and a look-up costs a fraction of the
-# padded f-string; bounded so that no client can grow them.
-MAX_REMEMBERED_DATES = 4096
-
-
-class _Remembered:
-    """A date form, each date's text kept once it is made."""
-
-    def __init__(self, form: Callable[[dt.date], str]) -> None:
-        self.form = form
-        self.texts: dict[dt.date, str] = {}
-        self.__doc__ = form.__doc__
-
-    def __call__(self, value: dt.date) -> str:
-        text = self.texts.get(value)
-        if text is None:
-            text = self.form(value)
-            if len(self.texts) >= MAX_REMEMBERED_DATES:
-                self.texts.clear()
-            self.texts[value] = text
-        return text
-
-
-@_Remembered
+# padded f-string (`gateway.remembered`).
+@_remembered
 def upstream_date(value: dt.date) -> str:
     if value.year < 1000:
         return value.strftime("%d-%m-%Y")
     return f"{value.day:02}-{value.month:02}-{value.year}"
 
 
-@_Remembered
+@_remembered
 def receipt_date(value: dt.date) -> str:
     """The receive endpoint documents `DD/MM/YYYY`, unlike the others' `DD-MM-YYYY`."""
     if value.year < 1000:
@@ -78,7 +62,7 @@ def receipt_date(value: dt.date) -> str:
     return f"{value.day:02}/{value.month:02}/{value.year}"
 
 
-@_Remembered
+@_remembered
 def accrual_month(value: dt.date) -> str:
     if value.year < 1000:
         return value.strftime("%m/%Y")

@@ -34,6 +34,7 @@ from examples.seed import (
     UPDATE_INVOICE,
     seed_variables_json,
 )
+from gateway import remembered
 from gateway.fastpath import variable_compiler, variables
 from gateway.fastpath.compat import DEFINITION_BACKREF
 from gateway.fastpath.execution import PlannedExecutionContext
@@ -371,11 +372,11 @@ def test_remembered_answers_are_the_parsers_own_and_bounded() -> None:
     compiled = coercer(parse(RECEIVABLES))
     assert compiled is not None
     first = dt.date(2001, 1, 1)
-    for day in range(variable_compiler.MAX_REMEMBERED + 10):
-        text = (first + dt.timedelta(days=day % (variable_compiler.MAX_REMEMBERED + 5))).isoformat()
+    for day in range(remembered.SIZE + 10):
+        text = (first + dt.timedelta(days=day % (remembered.SIZE + 5))).isoformat()
         values = compiled({"contractId": "3", "dueDateFrom": text})
         assert values is not None
         assert values.coerced["dueDateFrom"] == parse_date(text)
-        kept = variable_compiler._remembered[parse_date]
-        assert 0 < len(kept) <= variable_compiler.MAX_REMEMBERED
+        kept = variable_compiler._remembered[parse_date].answers
+        assert 0 < len(kept) <= remembered.SIZE
     assert all(answer == parse_date(text) for text, answer in kept.items())

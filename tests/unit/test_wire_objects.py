@@ -171,8 +171,8 @@ def test_a_type_embedding_itself_reads_the_embedded_one_as_plain_json() -> None:
     receivable = wire_objects.struct_of(Receivable)
     assert invoice is not None
     assert receivable is not None
-    assert wire_objects.nested_struct(invoice, "receivables") is receivable
-    assert wire_objects.nested_struct(receivable, "invoice") is None
+    assert invoice.wire_nested.get("receivables") is receivable
+    assert receivable.wire_nested.get("invoice") is None
 
 
 @strawberry.type

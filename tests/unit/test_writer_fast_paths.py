@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gateway.rest import writer
 from gateway.rest.writer import (
     accrual_month,
     integer_id,
@@ -72,9 +71,9 @@ def test_dates_are_written_as_formatted_each_time(values: list[dt.date]) -> None
 
 
 def test_the_dates_remembered_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(writer, "MAX_REMEMBERED_DATES", 3)
+    monkeypatch.setattr(upstream_date, "size", 3)
     days = [dt.date(2025, 1, 1) + dt.timedelta(days=n) for n in range(10)]
     for day in days:
         upstream_date(day)
-    assert 0 < len(upstream_date.texts) <= 3
+    assert 0 < len(upstream_date.answers) <= 3
     assert [upstream_date(day) for day in days] == [day.strftime("%d-%m-%Y") for day in days]

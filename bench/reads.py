@@ -56,6 +56,7 @@ from bench import (
     payloads,
     procs,
     reads_ab,
+    reads_baseline,
     reads_upstream,
     scenarios,
     verify,
@@ -288,6 +289,9 @@ class ReadOptions:
     soak_concurrency: int = 10
     chart: bool = True
     compare: tuple[str, ...] = ()  # revisions whose gateways run beside the one under test
+    # The code issue 17 was filed against, run beside the gateway in the per-item rounds
+    # (`bench/reads_baseline.py`); `None`: not run.
+    baseline: str | None = reads_baseline.ISSUE_BASELINE
 
 
 @dataclass(frozen=True)
@@ -383,6 +387,8 @@ class ReadResults:
     compared: list[reads_ab.Compared] = field(default_factory=list)
     compare_missing: dict[str, dict[str, str]] = field(default_factory=dict)
     compare_problems: list[str] = field(default_factory=list)
+    # The per-item baseline's commit and its label in the runs, when it ran.
+    baseline: tuple[str, str] | None = None
     code: str = ""
     layout: str = ""
     elapsed_s: float = 0.0
@@ -513,6 +519,15 @@ class ReadsBench(scenarios.Bench):
                 reads_ab.label_for(code.commit), asked, code.commit, reads_ab.subject(code.commit)
             )
             self.snapshots.append((compared, code))
+        # The per-item baseline: a `--compare` snapshot already, or one more of its own.
+        self.baseline: Code | None = None
+        if options.baseline is not None and "per-item" in options.scenarios:
+            code = gateway_code.snapshot(options.baseline, self.raw)
+            assert code.commit is not None
+            if code.commit != self.code.commit:
+                self.reads.baseline = (code.commit, reads_ab.label_for(code.commit))
+                if code.commit not in seen:
+                    self.baseline = code
         if self.snapshots:
             commit = self.code.commit or self.results.code
             self.reads.compared = [c for c, _ in self.snapshots] + [
@@ -528,6 +543,8 @@ class ReadsBench(scenarios.Bench):
     # -- what differs from bench/run: the checks, the scripts, the calls counted ----------
 
     def _is_snapshot(self, label: str) -> bool:
+        if self.reads.baseline is not None and label == self.reads.baseline[1]:
+            return True
         return any(compared.label == label for compared, _ in self.snapshots)
 
     def _verified(self, target: Target, items: int) -> bool:
@@ -782,6 +799,10 @@ class ReadsBench(scenarios.Bench):
                         write_targets, items=1, concurrency=concurrency
                     )
             if "per-item" in o.scenarios:
+                if self.baseline is not None and self.reads.baseline is not None:
+                    label = self.reads.baseline[1]
+                    server = snapshots.enter_context(self.gateway(label, self.baseline))
+                    before = [(label, server), *before]
                 self._per_item(
                     [Target(label, server, graphql=True) for label, server in before]
                     + [Target(GATEWAY, gateway, graphql=True)]
@@ -963,6 +984,15 @@ def evaluate(results: ReadResults, concurrency: int) -> list[Check]:
     else:
         detail = ", ".join(f"{us:.1f} µs at N={n}" for n, us in costs)
         checks.append(Check(name, "required", max(us for _, us in costs) <= 8.0, detail))
+        if results.baseline is not None:
+            commit, label = results.baseline
+            found = reads_baseline.ratios(costs, per_item_us(results, label))
+            name = reads_baseline.check_name(commit)
+            if not found:
+                checks.append(Check(name, "required", None, "not measured"))
+            else:
+                holds = reads_baseline.holds(found)
+                checks.append(Check(name, "required", holds, reads_baseline.detail(found)))
     checks = [  # what a scenario left out (--only) did not measure is not listed
         c
         for c in checks
@@ -1162,6 +1192,10 @@ def _per_item_table(results: ReadResults) -> list[str]:
             f"| {m.items} | {m.rps:.0f} | {m.cpu_ms_per_request:.2f} | {cost} | "
             f"{m.load.p50_ms:.2f} | {m.load.p99_ms:.2f} |"
         )
+    if results.baseline is not None:
+        commit, label = results.baseline
+        found = reads_baseline.ratios(per_item_us(results), per_item_us(results, label))
+        lines += reads_baseline.table(commit, found)
     return lines
 
 
@@ -1324,6 +1358,13 @@ def write(
         "reads": [_as_json(m) for m in results.reads],
         "per_item": [_as_json(m) for m in results.per_item],
         "per_item_us": per_item_us(results),
+        "per_item_baseline": None
+        if results.baseline is None
+        else {
+            "commit": results.baseline[0],
+            "server": results.baseline[1],
+            "per_item_us": per_item_us(results, results.baseline[1]),
+        },
         "per_item_rounds": {
             server: {str(items): figures for items, figures in by_size.items()}
             for server, by_size in results.per_item_rounds.items()
@@ -1407,6 +1448,17 @@ def _parser() -> argparse.ArgumentParser:
         help="rounds of the per-item runs, each running every size once",
     )
     parser.add_argument("--no-hive", action="store_true", help="leave Hive Gateway out")
+    parser.add_argument(
+        "--baseline",
+        default=reads_baseline.ISSUE_BASELINE,
+        metavar="REVISION",
+        help="the commit run beside the gateway in the per-item rounds, whose cost per item "
+        "the target is also held to as a same-run ratio (default: %(default)s, the code "
+        "issue 17 was filed against)",
+    )
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="leave the per-item baseline out"
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke run: 2 s runs, N up to 100")
     parser.add_argument(
         "--code",
@@ -1500,6 +1552,7 @@ def main(argv: list[str] | None = None) -> int:
         # The chart has no A/B panel: a compare run's tables are its result.
         chart=not (args.no_chart or compare),
         compare=compare,
+        baseline=None if args.no_baseline else args.baseline,
     )
     signal.signal(signal.SIGTERM, _stop)
     command = shlex.join(["bench/run-reads", *argv])

@@ -80,6 +80,8 @@ _RECURRING = frozenset(
     }
 )
 _TEXTUAL = frozenset({Form.TEXT, Form.ID, Form.INTEGER_ID, Form.UUID})
+# What the recurring forms' memos keep; the compiled look-up tests for the same classes.
+_REMEMBERED_KINDS = (str, int)
 _composites: dict[tuple[object, ...], Output] = {}
 
 
@@ -247,12 +249,14 @@ def _field(
     elif field.form is Form.BOOLEAN and bool in shape.passes:
         lines += [f"    elif v.__class__ is bool: {x} = v"]
     if isinstance(composite, Remembered):
-        # The memo's look-up inline; an unhashable value (an array) is read, and refused.
+        # The memo's look-up inline, for the classes it keeps (a number counted in an integer
+        # used to miss by an exception on every object); anything else is read each time.
         namespace[f"{name}_answers"] = composite.answers
         lines += [
-            "    else:",
+            "    elif v.__class__ is str or v.__class__ is int:",
             f"        try: {x} = {name}_answers[v]",
-            f"        except (KeyError, TypeError): {x} = {name}(v)",
+            f"        except KeyError: {x} = {name}(v)",
+            f"    else: {x} = {name}(v)",
         ]
     else:
         lines += [f"    else: {x} = {name}(v)"]
@@ -303,7 +307,10 @@ def _composite(field: WireField, output: Output) -> Output:
             value = blank(value)
             return None if value is None else output(read(value))
 
-        composite = Remembered(write) if field.form in _RECURRING else write
+        # Text and integers, each by exact class: `True` is no key for `1`'s answer.
+        composite = (
+            Remembered(write, kinds=_REMEMBERED_KINDS) if field.form in _RECURRING else write
+        )
         _composites[key] = composite
     return composite
 

@@ -229,6 +229,30 @@ def test_a_clean_page_is_projected_without_mapping_an_object(
     assert mapped == []
 
 
+@pytest.mark.parametrize(
+    ("key", "values"),
+    [
+        ("days_until_automatic_nfe_emission", [1, True, 1, 0, False, 1.0, "1"]),
+        ("gross_value", [700, "700", 700, Decimal("700.0"), True, 700]),
+        ("cancelled_automatically", [1, True, 0, False, "true", 1]),
+        ("number", [2, "2", True, 2, 2.0]),
+    ],
+)
+def test_values_equal_across_classes_are_projected_each_as_its_own(
+    key: str, values: list[object]
+) -> None:
+    # The recurring forms remember their answers for text and integers, for the process:
+    # `1`, `True` and `1.0` are one key of a dict, and must not share an answer, within a
+    # page or from one page to the next. Each value follows the others, in pages of three.
+    for start in range(len(values)):
+        page = copy.deepcopy(PAGE)
+        for invoice, value in zip(page["invoices"], values[start:], strict=False):
+            invoice[key] = value
+        planned, reference = answers(FULL_PAGE, page)
+        assert reference.get("data") is not None, reference
+        assert_same(planned, reference)
+
+
 def test_a_value_mapping_flags_falls_back_to_mapping_for_that_object_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

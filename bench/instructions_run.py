@@ -26,22 +26,12 @@ from gateway.settings import Settings
 WARMUP = 20
 
 
-def _read_query() -> bytes:
-    # bench.reads imports the bench's own tools, which the project's .venv does not have.
-    from examples.seed import FULL_INVOICE
-
-    query = (
-        'query ReadPage { invoices(organizationId: "1", first: 100) '
-        "{ edges { node { ...FullInvoice } } } }" + FULL_INVOICE
-    )
-    return json.dumps({"query": query}).encode()
-
-
 def workload(kind: str) -> tuple[bytes, httpx.Response]:
     """The request body and the upstream's answer for `read` or `create:N`."""
     if kind == "read":
         answer = httpx.Response(200, content=reads_upstream.search_body())
-        return _read_query(), answer
+        query = payloads.read_query(reads_upstream.READ_ORGANIZATION, reads_upstream.PAGE_SIZE)
+        return json.dumps({"query": query}).encode(), answer
     if kind.startswith("create:"):
         items = int(kind.removeprefix("create:"))
         return payloads.graphql_body(items), httpx.Response(

@@ -82,16 +82,7 @@ SCENARIOS = ("reads", "graph", "per-item", "writes", "soak")
 GRAPH_ORGANIZATION = reads_upstream.GRAPH_ORGANIZATION
 GRAPH_PATH = f"/organizations/{GRAPH_ORGANIZATION}/invoice-page"
 
-GATEWAY_QUERY = (
-    f"""
-query ReadPage {{
-  invoices(organizationId: "{ORGANIZATION}", first: {PAGE}) {{
-    edges {{ node {{ ...FullInvoice }} }}
-  }}
-}}
-"""
-    + seed.FULL_INVOICE
-)
+GATEWAY_QUERY = payloads.read_query(ORGANIZATION, PAGE)
 
 
 def _sample_invoice() -> dict[str, Any]:

@@ -10,6 +10,7 @@ miss. Imports nothing of the gateway: the REST layer and the speed-up layer both
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -22,8 +23,20 @@ class Remembered:
     def __init__(
         self, compute: Callable[[Any], Any], kinds: Iterable[type] = (str,), size: int = SIZE
     ) -> None:
-        self.compute, self.kinds, self.size = compute, frozenset(kinds), size
+        # In the order given, which compiled tests follow: the commonest first.
+        self.compute, self.kinds, self.size = compute, tuple(dict.fromkeys(kinds)), size
         self.answers: dict[object, Any] = {}
+
+    def kept(self, value: str) -> str:
+        """Python source testing whether `value` (an expression) is of a class kept here, for
+        compiled code that looks `answers` up inline: the kinds are named once, here. Only
+        built-in classes, whose names compiled code can use as they are."""
+        names = []
+        for kind in self.kinds:
+            if getattr(builtins, kind.__name__, None) is not kind:
+                raise TypeError(f"{kind!r} is not a built-in class")
+            names.append(f"{value}.__class__ is {kind.__name__}")
+        return " or ".join(names)
 
     def __call__(self, value: Any) -> Any:
         if value.__class__ not in self.kinds:

@@ -139,8 +139,7 @@ class _Generator:
                 memo = _remembered[coerce] = Remembered(coerce, kinds=(str, int))
             answers = self.constant(memo.answers, "answers")
             return [
-                f"{pad}kind = {v}.__class__",
-                f"{pad}if kind is str or kind is int:",
+                f"{pad}if {memo.kept(v)}:",
                 f"{pad}    {out} = {answers}.get({v})",
                 f"{pad}    if {out} is None:",
                 *call(self.constant(memo, "remembered"), pad + "        "),

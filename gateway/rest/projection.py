@@ -80,8 +80,6 @@ _RECURRING = frozenset(
     }
 )
 _TEXTUAL = frozenset({Form.TEXT, Form.ID, Form.INTEGER_ID, Form.UUID})
-# What the recurring forms' memos keep; the compiled look-up tests for the same classes.
-_REMEMBERED_KINDS = (str, int)
 _composites: dict[tuple[object, ...], Output] = {}
 
 
@@ -249,11 +247,11 @@ def _field(
     elif field.form is Form.BOOLEAN and bool in shape.passes:
         lines += [f"    elif v.__class__ is bool: {x} = v"]
     if isinstance(composite, Remembered):
-        # The memo's look-up inline, for the classes it keeps (a number counted in an integer
-        # used to miss by an exception on every object); anything else is read each time.
+        # The memo's look-up inline, for the classes it keeps: a value of another class (an
+        # array, a float) is read each time, without raising a miss first.
         namespace[f"{name}_answers"] = composite.answers
         lines += [
-            "    elif v.__class__ is str or v.__class__ is int:",
+            f"    elif {composite.kept('v')}:",
             f"        try: {x} = {name}_answers[v]",
             f"        except KeyError: {x} = {name}(v)",
             f"    else: {x} = {name}(v)",
@@ -308,9 +306,7 @@ def _composite(field: WireField, output: Output) -> Output:
             return None if value is None else output(read(value))
 
         # Text and integers, each by exact class: `True` is no key for `1`'s answer.
-        composite = (
-            Remembered(write, kinds=_REMEMBERED_KINDS) if field.form in _RECURRING else write
-        )
+        composite = Remembered(write, kinds=(str, int)) if field.form in _RECURRING else write
         _composites[key] = composite
     return composite
 

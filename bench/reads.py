@@ -513,12 +513,11 @@ class ReadsBench(scenarios.Bench):
         # The per-item baseline: a `--compare` snapshot already, or one more of its own.
         self.baseline: Code | None = None
         if options.baseline is not None and "per-item" in options.scenarios:
-            code = gateway_code.snapshot(options.baseline, self.raw)
-            assert code.commit is not None
-            if code.commit != self.code.commit:
-                self.reads.baseline = (code.commit, reads_ab.label_for(code.commit))
-                if code.commit not in seen:
-                    self.baseline = code
+            commit = gateway_code.resolve(options.baseline)
+            if commit != self.code.commit:
+                self.reads.baseline = (commit, reads_ab.label_for(commit))
+                if commit not in seen:  # else a `--compare` snapshot runs it already
+                    self.baseline = gateway_code.snapshot(commit, self.raw)
         if self.snapshots:
             commit = self.code.commit or self.results.code
             self.reads.compared = [c for c, _ in self.snapshots] + [

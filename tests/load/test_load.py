@@ -107,8 +107,13 @@ class Results:
 async def send_all(url: str, keys: list[Key]) -> Results:
     results = Results()
     pending = iter(keys)
-    # Up to three requests of one key are in flight at once per worker.
-    limits = httpx.Limits(max_connections=CONCURRENCY * 3, max_keepalive_connections=CONCURRENCY)
+    # Up to three requests of one key are in flight at once per worker. Idle connections are
+    # dropped well before the gateway's keep-alive timeout (5 s): httpx's default expiry is
+    # those same 5 s, so a connection idle that long could be reused just as the gateway closes
+    # it, a ReadError that says nothing about the gateway.
+    limits = httpx.Limits(
+        max_connections=CONCURRENCY * 3, max_keepalive_connections=CONCURRENCY, keepalive_expiry=2.0
+    )
 
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
 

@@ -56,6 +56,7 @@ from gateway.fastpath.plans import (
     constant,
     object_plan,
     required,
+    required_object,
 )
 from gateway.fastpath.selections import plain_field, selection
 from gateway.fastpath.variables import prepared_operation
@@ -286,15 +287,15 @@ class PlannedExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self, type_: GraphQLOutputType, fields: FieldDetailsList
     ) -> Callable[[Any], Any] | None:
         if isinstance(type_, GraphQLNonNull):
+            if is_object_type(type_.of_type):
+                assert isinstance(type_.of_type, GraphQLObjectType)
+                plan = self._compile_object(type_.of_type, fields)
+                return None if plan is None else required_object(plan)
             inner = self._compile_value(type_.of_type, fields)
-            if inner is None:
-                return None
-            return lambda value: required(inner(value) if value is not None else None)
+            return None if inner is None else required(inner)
         if isinstance(type_, GraphQLList):
             item = self._compile_value(type_.of_type, fields)
-            if item is None:
-                return None
-            return lambda value: complete_list(value, item)
+            return None if item is None else complete_list(item)
         if is_leaf_type(type_):
             return lambda value, leaf=type_: complete_leaf(leaf, value)  # type: ignore[misc]
         if is_object_type(type_):

@@ -45,7 +45,11 @@ def object_plan(entries: list[Entry], project: Projector | None) -> Plan:
                 completed[response_key] = complete(None)
                 continue
             try:
-                value = resolve_field(source, attribute)
+                # The default resolver's getattr; its check of a mapped object's problems
+                # only matters for a null.
+                value = getattr(source, attribute)
+                if value is None:
+                    value = resolve_field(source, attribute)
             except Exception:
                 raise Fallback from None
             completed[response_key] = complete(value)
@@ -81,18 +85,43 @@ def constant(value: str) -> Callable[[Any], str]:
     return lambda _ignored: value
 
 
-def required(value: Any) -> Any:
-    if value is None:
-        raise Fallback
-    return value
+def required(inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The completer of a non-null value: `inner`'s, where a null (given or completed)
+    needs graphql-core's error."""
+
+    def complete(value: Any) -> Any:
+        if value is None:
+            raise Fallback
+        completed = inner(value)
+        if completed is None:
+            raise Fallback
+        return completed
+
+    return complete
 
 
-def complete_list(value: Any, item: Callable[[Any], Any]) -> Any:
-    if value is None:
-        return None
-    if not isinstance(value, (list, tuple)):
-        raise Fallback
-    return [item(entry) for entry in value]
+def required_object(plan: Plan) -> Callable[[Any], Any]:
+    """`required` of an object's plan, which never answers null, in one call."""
+
+    def complete(value: Any) -> Any:
+        if value is None:
+            raise Fallback
+        return plan(value)
+
+    return complete
+
+
+def complete_list(item: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The completer of a list of `item`s."""
+
+    def complete(value: Any) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, (list, tuple)):
+            raise Fallback
+        return [item(entry) for entry in value]
+
+    return complete
 
 
 def complete_leaf(type_: GraphQLLeafType, value: Any) -> Any:
@@ -118,4 +147,5 @@ __all__ = [
     "constant",
     "object_plan",
     "required",
+    "required_object",
 ]

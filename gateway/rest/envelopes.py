@@ -43,7 +43,8 @@ def many(response: UpstreamResponse, key: str, build: Build[T]) -> list[T]:
     if not isinstance(items, list):
         raise unexpected(response, f"without a list of {key}")
     singular = key.removesuffix("s")
-    if not all(item.__class__ is dict or isinstance(item, Mapping) for item in items):
+    # Each class once, not each item: a page holds a hundred objects of one class.
+    if not all(kind is dict or issubclass(kind, Mapping) for kind in set(map(type, items))):
         raise unexpected(response, f"with {key} that are not objects")
     try:
         return [build(item) for item in items]

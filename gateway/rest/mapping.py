@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 from gateway.errors import MissingId
-from gateway.rest import forms
+from gateway.rest import forms, wire_objects
 from gateway.rest.values import Fields
 from gateway.types.attachment import Attachment
 from gateway.types.base import Deferred, Mapped
@@ -52,9 +52,12 @@ def deferred(cls: type[M]) -> Callable[..., M]:
     missing = f"the upstream's {words(cls.__name__)} has no id"
 
     read = _attribute_reader(cls)
+    found = wire_objects.struct_of(cls)
+    struct: type | None = found if found is not None and key in found.wire_keys else None
 
     def defer(raw: Raw, **private: object) -> M:
-        value = raw.get(key)
+        # A struct's field read as an attribute: its `get` is Python code, a dict's is not.
+        value = getattr(raw, key) if raw.__class__ is struct else raw.get(key)
         # An integer is how the upstream writes ids; any other form is read as mapping does.
         id = str(value) if value.__class__ is int else Fields(raw).id(key)
         if id is None:

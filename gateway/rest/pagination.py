@@ -130,23 +130,14 @@ def cut(window: Window, pages: Sequence[SearchPage[T]], id_of: Callable[[T], str
     head, *tail = pages
     rows = list(head.items[skip : window.size])
     rows += [item for page in tail for item in page.items[:skip]]
-    seen = {window.last_id} if window.last_id is not None else set()
-    kept: list[tuple[str, T]] = []
-    # Per kept item: the offset after it and after the repeats that follow it, since resuming
-    # after that item must not serve those repeats either.
-    resume_at: list[int] = []
-    for index, item in enumerate(rows):
-        item_id = id_of(item)
-        if item_id not in seen:
-            seen.add(item_id)
-            kept.append((item_id, item))
-            resume_at.append(0)
-        if resume_at:
-            resume_at[-1] = window.offset + index + 1
-    edges = [
-        (_cursor(offset, item_id), item)
-        for offset, (item_id, item) in zip(resume_at, kept, strict=True)
-    ]
+    ids = list(map(id_of, rows))
+    distinct = set(ids)
+    if len(distinct) == len(ids) and window.last_id not in distinct:
+        # No repeats, the usual answer: each item resumes right after itself.
+        offsets = range(window.offset + 1, window.offset + len(rows) + 1)
+        edges = list(zip(map(_cursor, offsets, ids), rows, strict=True))
+    else:
+        edges = _without_repeats(window, rows, ids)
     end_cursor = None
     if edges:
         end_cursor = edges[-1][0]
@@ -161,6 +152,26 @@ def cut(window: Window, pages: Sequence[SearchPage[T]], id_of: Callable[[T], str
         end_cursor=end_cursor,
         total_pages=total_pages,
     )
+
+
+def _without_repeats(window: Window, rows: list[T], ids: list[str]) -> list[tuple[str, T]]:
+    """Each item's first appearance, with its cursor."""
+    seen = {window.last_id} if window.last_id is not None else set()
+    kept: list[tuple[str, T]] = []
+    # Per kept item: the offset after it and after the repeats that follow it, since resuming
+    # after that item must not serve those repeats either.
+    resume_at: list[int] = []
+    for index, (item_id, item) in enumerate(zip(ids, rows, strict=True)):
+        if item_id not in seen:
+            seen.add(item_id)
+            kept.append((item_id, item))
+            resume_at.append(0)
+        if resume_at:
+            resume_at[-1] = window.offset + index + 1
+    return [
+        (_cursor(offset, item_id), item)
+        for offset, (item_id, item) in zip(resume_at, kept, strict=True)
+    ]
 
 
 def _has_next_page(window: Window, pages: Sequence[SearchPage[T]], total_pages: int | None) -> bool:

@@ -238,10 +238,12 @@ def _field(
         return lines
     lines = [get, null]
     if field.form in _TEXTUAL and str in shape.passes:
-        # Text with nothing to strip is written as it came (or is no value: `""`, `--`); an
-        # integer id as its digits.
+        # As `forms.blank` and the form's reader would answer for text: no value (`""`,
+        # `--`, blanks), else free text as it came and an id stripped; an integer as its
+        # digits.
+        text = "v" if field.form is Form.TEXT else "v.strip()"
         lines += [
-            f"    elif v.__class__ is str and v.strip() is v: {x} = None if v in EMPTY else v",
+            f"    elif v.__class__ is str: {x} = None if v.strip() in EMPTY else {text}",
             f"    elif v.__class__ is int: {x} = str(v)",
         ]
     elif field.form is Form.BOOLEAN and bool in shape.passes:

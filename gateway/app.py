@@ -249,7 +249,7 @@ def create_app(
                     "subscriptions": Events(feed=events, reads=SharedReads(), limits=limits),
                 }
                 with (
-                    fastpath.frozen_startup_objects(schema.compiled),
+                    fastpath.tuned_collector(schema.compiled),
                     drain_on_sigterm(shutdown, delay=settings.shutdown_delay_seconds),
                 ):
                     yield state

@@ -5,7 +5,7 @@ variables coerced by converters compiled per operation (`variables`), input obje
 converters compiled per type (`input_conversion`), results completed by plans compiled per
 selection (`execution`, `plans`), which write the upstream's objects straight into the
 response through the REST layer's projections (`selections`, `gateway.rest.projection`), and
-the start-up objects kept out of the garbage collector's walks (`gc_freeze`). Each hands back
+the garbage collector tuned for large, short-lived results (`gc_tuning`). Each hands back
 to the stock path at the first thing it does not cover, and `tests/unit/test_execution.py` and
 `tests/unit/test_projection.py` hold them to the stock results.
 
@@ -64,15 +64,15 @@ def install(schema: strawberry.Schema) -> None:
 
 
 @contextlib.contextmanager
-def frozen_startup_objects(enabled: bool) -> Iterator[None]:
-    """`gc_freeze.frozen_startup_objects()` when the layer is on; nothing otherwise."""
+def tuned_collector(enabled: bool) -> Iterator[None]:
+    """`gc_tuning.tuned_collector()` when the layer is on; nothing otherwise."""
     if not enabled:
         yield
         return
-    from gateway.fastpath.gc_freeze import frozen_startup_objects as frozen
+    from gateway.fastpath.gc_tuning import tuned_collector as tuned
 
-    with frozen():
+    with tuned():
         yield
 
 
-__all__ = ["active", "execution_context_class", "frozen_startup_objects", "install"]
+__all__ = ["active", "execution_context_class", "install", "tuned_collector"]

@@ -9,10 +9,10 @@
   containers alive (each invoice's dicts and lists, its edge, its stand-in) until it is
   written. With CPython's default threshold of 700 net allocations, one or two collections
   ran inside every page and walked the page built so far, and every tenth also walked the
-  pages still in flight (about 6% of a read page's CPU at c10). Those objects are freed by
-  reference counting once their response is written, so at `YOUNG_THRESHOLD` the net count
-  rarely reaches a collection at all; reference cycles, which only the collector frees, are
-  still collected, after at most that many net allocations.
+  pages still in flight. Those objects are freed by reference counting once their response
+  is written, so at `YOUNG_THRESHOLD` the net count rarely reaches a collection at all;
+  reference cycles, which only the collector frees, are still collected, after at most that
+  many net allocations.
 
 bench/README.md has the measurements.
 """

@@ -249,11 +249,12 @@ def _field(
         # As `forms.blank` and the form's reader would answer for text: no value (`""`,
         # `--`, blanks), else free text as it came and an id stripped; an integer as its
         # digits.
-        text = "v" if field.form is Form.TEXT else "v.strip()"
-        lines += [
-            f"    elif v.__class__ is str: {x} = None if v.strip() in EMPTY else {text}",
-            f"    elif v.__class__ is int: {x} = str(v)",
-        ]
+        if field.form is Form.TEXT:
+            lines.append(f"    elif v.__class__ is str: {x} = None if v.strip() in EMPTY else v")
+        else:
+            lines += ["    elif v.__class__ is str:", "        v = v.strip()"]
+            lines.append(f"        {x} = None if v in EMPTY else v")
+        lines.append(f"    elif v.__class__ is int: {x} = str(v)")
     elif field.form is Form.BOOLEAN and bool in shape.passes:
         lines += [f"    elif v.__class__ is bool: {x} = v"]
     if isinstance(composite, Remembered):

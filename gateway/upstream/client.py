@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
+from typing import TypedDict
 
 import httpx
 
@@ -36,6 +37,8 @@ from gateway.observability import metrics, tracing
 from gateway.observability.tracing import Span, SpanKind
 from gateway.upstream import codec
 from gateway.upstream.breaker import CircuitBreaker
+from gateway.upstream.exchange import Answer, Exchange, HttpxExchange
+from gateway.upstream.transport import AiohttpTransport
 
 logger = logging.getLogger(__name__)
 
@@ -56,12 +59,13 @@ class UpstreamClient:
     """Sends requests to the upstream through one shared `httpx.AsyncClient`'s pool.
 
     Requests are built from the client's base URL, headers and timeouts, and handed straight
-    to its transport (`transport` must be the one `http` was built with; `http` stays the
-    pool's owner and closes it). `AsyncClient.send` would wrap every call in auth flows,
-    redirect handling, cookie extraction and event hooks, and the gateway wants none of them:
-    credentials are each caller's header, a POST must never follow a redirect, and a cookie
-    one caller's call received must never go out with another's. Skipping it took 10% off
-    the gateway's CPU per request (bench/README.md).
+    to its transport as an `Exchange` (`transport` must be the one `http` was built with;
+    `http` stays the pool's owner and closes it). `AsyncClient.send` would wrap every call in
+    auth flows, redirect handling, cookie extraction and event hooks, and the gateway wants
+    none of them: credentials are each caller's header, a POST must never follow a redirect,
+    and a cookie one caller's call received must never go out with another's. Skipping it
+    took 10% off the gateway's CPU per request, and skipping httpx's request and response
+    objects on the aiohttp transport more again (bench/README.md).
 
     `deadline` bounds the whole exchange (connect, send, wait, read, and any retry), on top of
     httpx's per-phase timeouts, so a server that trickles bytes cannot hold a request forever.
@@ -83,17 +87,20 @@ class UpstreamClient:
         queue_timeout: float = 5.0,
     ) -> None:
         self._base_url = http.base_url
-        self._transport = transport
+        self._exchange: Exchange = (
+            transport.exchanger(http.timeout)
+            if isinstance(transport, AiohttpTransport)
+            else HttpxExchange(transport, http.timeout)
+        )
         # Lower-cased names, so a call's own headers replace the client's by plain dict merge.
         self._headers = {name.lower(): value for name, value in http.headers.items()}
-        self._extensions = {"timeout": http.timeout.as_dict()}
         self._deadline = deadline
         # Bounds calls in flight whatever the transport's own pool does, so an exhausted
         # upstream makes requests wait `queue_timeout` and then fail with UpstreamBusy.
         self._slots = asyncio.Semaphore(max_concurrent) if max_concurrent else None
         self.in_use = 0  # calls holding a slot (the pool's connections in use)
         self._queue_timeout = queue_timeout
-        self._urls: dict[str | tuple[str, tuple[tuple[str, str], ...]], httpx.URL] = {}
+        self._urls: dict[str | tuple[str, tuple[tuple[str, str], ...]], str] = {}
         self._connect_retries = connect_retries
         self._retry_backoff = retry_backoff
         self.breaker = breaker or CircuitBreaker(failure_threshold=5, reset_after=30.0)
@@ -125,17 +132,14 @@ class UpstreamClient:
                 "The upstream API keeps failing; calls are paused briefly. Retry later."
             )
         url = self._url(path, params)
-        request = httpx.Request(
-            method, url, content=content, headers=headers, extensions=self._extensions
-        )
         with tracing.span(
             f"{method} {route}", kind=SpanKind.CLIENT, attributes=_span_attributes(method, route)
         ) as span:
-            tracing.inject(request.headers)  # the upstream's span is a child of this one
+            tracing.inject(headers)  # the upstream's span is a child of this one
             started = time.perf_counter()
             try:
                 async with self._slot():
-                    response = await self._send(request)
+                    answer = await self._send(method, url, headers, content)
             except UpstreamError as error:
                 self.breaker.record_failure()
                 metrics.observe_upstream(route, method, None, _count(started))
@@ -145,7 +149,7 @@ class UpstreamClient:
             except BaseException:
                 self.breaker.record_neutral()  # e.g. the client went away: proves nothing
                 raise
-            status = response.status_code
+            status = answer.status
             if status >= 500:
                 self.breaker.record_failure()
             else:
@@ -153,14 +157,14 @@ class UpstreamClient:
             elapsed = _count(started)
             metrics.observe_upstream(route, method, status, elapsed)
             if span.is_recording():
-                _record_answer(span, response)
+                _record_answer(span, answer)
             try:
-                return _read(method, path, response, elapsed=elapsed, decode=decode)
+                return _read(method, path, answer, elapsed=elapsed, decode=decode)
             except (UpstreamServerError, UpstreamBadResponse) as error:
                 _log_failure(method, path, error)
                 raise
 
-    def _url(self, path: str, params: Mapping[str, str] | None = None) -> httpx.URL:
+    def _url(self, path: str, params: Mapping[str, str] | None = None) -> str:
         # httpx parses and validates the whole URL again for every request made with a path
         # (its IPv4 check alone was 8% of the gateway's CPU), and again to add a query; paths
         # and queries repeat (the same search page, asked again and again), so each once.
@@ -169,14 +173,12 @@ class UpstreamClient:
         if url is None:
             if len(self._urls) >= MAX_CACHED_URLS:
                 self._urls.clear()
-            url = self._urls.get(path)
-            if url is None:
-                # What httpx does with a relative URL: the path appended to the base URL's.
-                base = self._base_url
-                raw_path = base.raw_path + path.lstrip("/").encode("ascii")
-                url = self._urls[path] = base.copy_with(raw_path=raw_path)
+            # What httpx does with a relative URL: the path appended to the base URL's.
+            base = self._base_url
+            parsed = base.copy_with(raw_path=base.raw_path + path.lstrip("/").encode("ascii"))
             if params:
-                url = self._urls[key] = url.copy_merge_params(params)
+                parsed = parsed.copy_merge_params(params)
+            url = self._urls[key] = str(parsed)
         return url
 
     @contextlib.asynccontextmanager
@@ -201,14 +203,15 @@ class UpstreamClient:
             self.in_use -= 1
             self._slots.release()
 
-    async def _send(self, request: httpx.Request) -> httpx.Response:
-        method = request.method
+    async def _send(
+        self, method: str, url: str, headers: dict[str, str], content: bytes | None
+    ) -> Answer:
         attempt = 0
         try:
             async with asyncio.timeout(self._deadline):
                 while True:
                     try:
-                        return await self._exchange(request)
+                        return await self._exchange(method, url, headers, content)
                     except (httpx.ConnectError, httpx.ConnectTimeout):
                         # Never connected, so never sent: the one case safe to retry.
                         if attempt >= self._connect_retries:
@@ -233,23 +236,15 @@ class UpstreamClient:
                 )
             ) from error
 
-    async def _exchange(self, request: httpx.Request) -> httpx.Response:
-        response = await self._transport.handle_async_request(request)
-        try:
-            await response.aread()
-        finally:
-            await response.aclose()
-        return response
-
 
 def _span_attributes(method: str, route: str) -> dict[str, str]:
     return {"http.request.method": method, "url.template": route}
 
 
-def _record_answer(span: Span, response: httpx.Response) -> None:
-    status = response.status_code
+def _record_answer(span: Span, answer: Answer) -> None:
+    status = answer.status
     span.set_attribute("http.response.status_code", status)
-    if (upstream_id := response.headers.get(REQUEST_ID_HEADER)) is not None:
+    if (upstream_id := answer.headers.get(REQUEST_ID_HEADER)) is not None:
         span.set_attribute("http.response.header.x-request-id", [upstream_id])
     if status >= 400:
         # Semantic conventions: a client span's 4xx is an error too (the call did not succeed).
@@ -290,14 +285,14 @@ def _count(started: float) -> float:
 def _read(
     method: str,
     path: str,
-    response: httpx.Response,
+    answer: Answer,
     *,
     elapsed: float,
     decode: Callable[[bytes], object],
 ) -> UpstreamResponse:
-    status = response.status_code
-    body = response.content
-    request_id = response.headers.get(REQUEST_ID_HEADER)
+    status = answer.status
+    body = answer.body
+    request_id = answer.headers.get(REQUEST_ID_HEADER)
     logger.debug(
         "upstream answered",
         extra={
@@ -328,7 +323,7 @@ def _read(
                 request_id=request_id,
             ) from error
         return UpstreamResponse(status=status, data=data, request_id=request_id)
-    raise _status_error(response)
+    raise _status_error(answer)
 
 
 def _unreadable(status: int, what: str) -> str:
@@ -338,11 +333,17 @@ def _unreadable(status: int, what: str) -> str:
     return f"The upstream API answered with {what}."
 
 
-def _status_error(response: httpx.Response) -> UpstreamError:
-    status = response.status_code
-    body = response.content
-    request_id = response.headers.get(REQUEST_ID_HEADER)
-    kept = {"status": status, "body": body, "request_id": request_id}
+class _Kept(TypedDict):
+    status: int
+    body: bytes
+    request_id: str | None
+
+
+def _status_error(answer: Answer) -> UpstreamError:
+    status = answer.status
+    body = answer.body
+    request_id = answer.headers.get(REQUEST_ID_HEADER)
+    kept: _Kept = {"status": status, "body": body, "request_id": request_id}
     if status == 401:
         return UpstreamUnauthenticated(
             "The upstream API rejected the credentials (missing or wrong token).", **kept
@@ -354,7 +355,7 @@ def _status_error(response: httpx.Response) -> UpstreamError:
     if status == 429:
         return UpstreamRateLimited(
             "The upstream API is rate limiting requests; retry later.",
-            retry_after=response.headers.get("Retry-After"),
+            retry_after=answer.headers.get("Retry-After"),
             **kept,
         )
     if status in (400, 422):

@@ -2,11 +2,13 @@
 failures classified by when they happened.
 
 httpx's own transport spends more CPU in its connection pool than a plain proxy spends in
-total (see bench/README.md); aiohttp's does the same work for a fraction of it, and the rest
-of the gateway keeps the httpx API. The upstream answers small JSON documents that are always
-read whole, so each answer is read here in one go and handed to httpx as content, with no
-stream adapters in between (`httpx-aiohttp`, which this replaces, cost about 8% of the
-gateway's CPU in streaming wrappers and per-request URL and header conversions).
+total (see bench/README.md); aiohttp's does the same work for a fraction of it. The upstream
+answers small JSON documents that are always read whole, so each answer is read here in one
+go, with no stream adapters in between (`httpx-aiohttp`, which this replaced, cost about 8%
+of the gateway's CPU in streaming wrappers and per-request URL and header conversions). The
+upstream client calls `exchanger()`'s function, which skips httpx's request and response
+objects too; `handle_async_request` serves anything else that holds an `httpx.AsyncClient`
+over this transport.
 
 A failure is classified from the aiohttp exception itself, because the gateway retries only
 what was certainly never sent: only a connection that was never made is a connect error;
@@ -15,11 +17,13 @@ anything after it is a read error, and a POST is then never retried.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import aiohttp
 import httpx
 import yarl
 
-MAX_CACHED_URLS = 1024
+from gateway.upstream.exchange import MAX_CACHED_URLS, Answer, Exchange
 
 
 def classified(error: BaseException) -> httpx.TransportError | None:
@@ -50,6 +54,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._limits = limits
         self._session: aiohttp.ClientSession | None = None
         self._urls: dict[str, yarl.URL] = {}
+        self._timeouts: dict[tuple[float | None, ...], aiohttp.ClientTimeout] = {}
 
     def _open(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(
@@ -57,8 +62,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             keepalive_timeout=self._limits.keepalive_expiry,
         )
         # aiohttp would add `Content-Type: application/octet-stream` to a bodiless PATCH; the
-        # upstream documents none, and httpx sets it whenever there is a body. httpx already
-        # sets `Accept-Encoding` and `User-Agent`, and decodes the body itself.
+        # upstream documents none, and the caller sets it whenever there is a body. The caller
+        # sets `Accept-Encoding` and `User-Agent` too. Bodies are decoded by aiohttp for an
+        # `Exchange`, by httpx for an `httpx.Request`.
         self._session = aiohttp.ClientSession(
             connector=connector,
             skip_auto_headers=("Content-Type", "Accept-Encoding", "User-Agent"),
@@ -67,9 +73,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         )
         return self._session
 
-    def _url(self, url: httpx.URL) -> yarl.URL:
+    def _url(self, text: str) -> yarl.URL:
         # The gateway calls a handful of paths; parsing each once spares yarl's work per call.
-        text = str(url)
         parsed = self._urls.get(text)
         if parsed is None:
             if len(self._urls) >= MAX_CACHED_URLS:
@@ -77,30 +82,71 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             parsed = self._urls[text] = yarl.URL(text, encoded=True)
         return parsed
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    def _timeout(self, timeout: Mapping[str, float | None]) -> aiohttp.ClientTimeout:
+        key = (timeout.get("pool"), timeout.get("connect"), timeout.get("read"))
+        made = self._timeouts.get(key)
+        if made is None:
+            if len(self._timeouts) >= MAX_CACHED_URLS:
+                self._timeouts.clear()
+            # aiohttp's `connect` includes waiting for a pooled connection.
+            made = self._timeouts[key] = aiohttp.ClientTimeout(
+                connect=key[0], sock_connect=key[1], sock_read=key[2]
+            )
+        return made
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | list[tuple[str, str]],
+        content: bytes | None,
+        timeouts: aiohttp.ClientTimeout,
+        *,
+        decompress: bool,
+    ) -> tuple[aiohttp.ClientResponse, bytes]:
         session = self._session or self._open()
-        timeout = request.extensions.get("timeout", {})
+        try:
+            async with session.request(
+                method,
+                self._url(url),
+                headers=headers,
+                data=content or None,
+                allow_redirects=False,
+                timeout=timeouts,
+                auto_decompress=decompress,
+            ) as answer:
+                return answer, await answer.read()
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise (classified(error) or error) from error
+
+    def exchanger(self, timeout: httpx.Timeout) -> Exchange:
+        """This transport as the upstream client's `Exchange`, with the client's timeouts."""
+        client_timeout = self._timeout(timeout.as_dict())
+
+        async def exchange(
+            method: str, url: str, headers: dict[str, str], content: bytes | None
+        ) -> Answer:
+            answer, body = await self._send(
+                method, url, headers, content, client_timeout, decompress=True
+            )
+            return Answer(status=answer.status, headers=answer.headers, body=body)
+
+        return exchange
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:
             content = request.content
         except httpx.RequestNotRead:
             content = await request.aread()
-        try:
-            async with session.request(
-                request.method,
-                self._url(request.url),
-                headers=request.headers.multi_items(),
-                data=content or None,
-                allow_redirects=False,
-                timeout=aiohttp.ClientTimeout(
-                    # aiohttp's `connect` includes waiting for a pooled connection.
-                    connect=timeout.get("pool"),
-                    sock_connect=timeout.get("connect"),
-                    sock_read=timeout.get("read"),
-                ),
-            ) as answer:
-                body = await answer.read()
-        except (TimeoutError, aiohttp.ClientError) as error:
-            raise (classified(error) or error) from error
+        # httpx decodes the body itself, from the headers as they came.
+        answer, body = await self._send(
+            request.method,
+            str(request.url),
+            request.headers.multi_items(),
+            content,
+            self._timeout(request.extensions.get("timeout", {})),
+            decompress=False,
+        )
         extensions: dict[str, object] = {"http_version": b"HTTP/1.1"}
         if answer.reason:
             extensions["reason_phrase"] = answer.reason.encode()

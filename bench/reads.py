@@ -1541,7 +1541,8 @@ def main(argv: list[str] | None = None) -> int:
         item_rounds=2 if args.quick else args.item_rounds,
         rounds=args.rounds,
         hive=not args.no_hive,
-        output=args.output,
+        # Absolute: mesh-compose writes the supergraph from bench/hive/, its own directory.
+        output=args.output.resolve(),
         code=args.code,
         scenarios=chosen,
         writes_concurrencies=args.writes_concurrency,

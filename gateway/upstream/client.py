@@ -37,13 +37,12 @@ from gateway.observability import metrics, tracing
 from gateway.observability.tracing import Span, SpanKind
 from gateway.upstream import codec
 from gateway.upstream.breaker import CircuitBreaker
-from gateway.upstream.exchange import Answer, Exchange, HttpxExchange
+from gateway.upstream.exchange import MAX_CACHED_URLS, Answer, Exchange, HttpxExchange
 from gateway.upstream.transport import AiohttpTransport
 
 logger = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = logs.REQUEST_ID_HEADER
-MAX_CACHED_URLS = 1024
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from typing import Protocol
 
 import httpx
 
+# Each cache of parsed URLs (and timeouts) is cleared when it reaches this many entries.
 MAX_CACHED_URLS = 1024
 
 

@@ -2,7 +2,8 @@
 
 `UpstreamClient` sends through an `Exchange`: a method, a URL, the headers and the body in;
 an `Answer` (status, headers, the body read whole and decoded from any content coding) out,
-or an `httpx.TransportError` for a failure. The aiohttp transport is one directly
+or an `httpx.TransportError` for a failure (a body cut short or in a content coding that does
+not decode is an `httpx.RemoteProtocolError`). The aiohttp transport is one directly
 (`AiohttpTransport.exchange`), with no `httpx.Request` or `httpx.Response` built per call:
 those two objects and their header normalisation cost as much CPU as aiohttp's own request
 (bench/README.md). Any other httpx transport (the embedded sandbox's `ASGITransport`, a
@@ -59,9 +60,15 @@ class HttpxExchange:
         request = httpx.Request(
             method, self._url(url), content=content, headers=headers, extensions=self._extensions
         )
-        response = await self._transport.handle_async_request(request)
         try:
-            body = await response.aread()
-        finally:
-            await response.aclose()
+            response = await self._transport.handle_async_request(request)
+            try:
+                body = await response.aread()
+            finally:
+                await response.aclose()
+        except httpx.DecodingError as error:
+            # Not a transport error in httpx's tree (a response made from content is decoded
+            # as it is made); aiohttp's exchange reports a body it cannot decode as a broken
+            # answer, and so does this one.
+            raise httpx.RemoteProtocolError(str(error), request=request) from error
         return Answer(status=response.status_code, headers=response.headers, body=body)

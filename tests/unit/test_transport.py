@@ -307,8 +307,12 @@ async def test_either_exchange_classifies_failures_alike(
     async with upstream_client(refused_url(), exchange) as upstream:
         with pytest.raises(UpstreamUnavailable):
             await upstream.request("POST", "/invoices", authorization=None, json={})
+    not_gzip = (
+        b"HTTP/1.1 201 Created\r\nContent-Encoding: gzip\r\nContent-Length: 9\r\n\r\nnot-gzip!"
+    )
     for behaviour, expected in (
         (half_a_body, UpstreamConnectionLost),
+        (head_and_body(not_gzip), UpstreamConnectionLost),
         (close_at_once, UpstreamConnectionLost),
         (stall, UpstreamTimeout),
     ):

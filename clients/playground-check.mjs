@@ -74,6 +74,11 @@ async function subscribe(page, pageUrl, secret, report) {
   });
   await page.locator(".graphiql-query-editor .CodeMirror").first()
     .evaluate((element, text) => element.CodeMirror.setValue(text), SUBSCRIPTION);
+  // GraphiQL reads the new document's operation name a moment after the editor changes, and
+  // titles the tab with it in the same update: run before that, it sends the previous
+  // operation's name (`CreateInvoice`), which the gateway refuses.
+  await page.locator(".graphiql-tab-active .graphiql-tab-button")
+    .filter({ hasText: /^Watch$/ }).waitFor({ timeout: TIMEOUT_MS });
   await page.getByRole("button", { name: "Headers" }).click();
   await page.locator(".graphiql-editor-tool .CodeMirror:visible").first()
     .evaluate((element) => element.CodeMirror.setValue('{"Authorization": "Token token=sandbox"}'));

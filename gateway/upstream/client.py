@@ -35,6 +35,7 @@ from gateway.errors import (
 )
 from gateway.observability import metrics, tracing
 from gateway.observability.tracing import Span, SpanKind
+from gateway.remembered import Remembered
 from gateway.upstream import codec
 from gateway.upstream.breaker import CircuitBreaker
 from gateway.upstream.exchange import MAX_CACHED_URLS, Answer, Exchange, HttpxExchange
@@ -99,7 +100,10 @@ class UpstreamClient:
         self._slots = asyncio.Semaphore(max_concurrent) if max_concurrent else None
         self.in_use = 0  # calls holding a slot (the pool's connections in use)
         self._queue_timeout = queue_timeout
-        self._urls: dict[str | tuple[str, tuple[tuple[str, str], ...]], str] = {}
+        # httpx parses and validates the whole URL again for every request made with a path
+        # (its IPv4 check alone was 8% of the gateway's CPU), and again to add a query; paths
+        # and queries repeat (the same search page, asked again and again), so each once.
+        self._urls = Remembered(self._built_url, kinds=(str, tuple), size=MAX_CACHED_URLS)
         self._connect_retries = connect_retries
         self._retry_backoff = retry_backoff
         self.breaker = breaker or CircuitBreaker(failure_threshold=5, reset_after=30.0)
@@ -130,7 +134,7 @@ class UpstreamClient:
             raise UpstreamCircuitOpen(
                 "The upstream API keeps failing; calls are paused briefly. Retry later."
             )
-        url = self._url(path, params)
+        url = self._urls((path, tuple(params.items())) if params else path)
         with tracing.span(
             f"{method} {route}", kind=SpanKind.CLIENT, attributes=_span_attributes(method, route)
         ) as span:
@@ -163,22 +167,12 @@ class UpstreamClient:
                 _log_failure(method, path, error)
                 raise
 
-    def _url(self, path: str, params: Mapping[str, str] | None = None) -> str:
-        # httpx parses and validates the whole URL again for every request made with a path
-        # (its IPv4 check alone was 8% of the gateway's CPU), and again to add a query; paths
-        # and queries repeat (the same search page, asked again and again), so each once.
-        key = (path, tuple(params.items())) if params else path
-        url = self._urls.get(key)
-        if url is None:
-            if len(self._urls) >= MAX_CACHED_URLS:
-                self._urls.clear()
-            # What httpx does with a relative URL: the path appended to the base URL's.
-            base = self._base_url
-            parsed = base.copy_with(raw_path=base.raw_path + path.lstrip("/").encode("ascii"))
-            if params:
-                parsed = parsed.copy_merge_params(params)
-            url = self._urls[key] = str(parsed)
-        return url
+    def _built_url(self, key: str | tuple[str, tuple[tuple[str, str], ...]]) -> str:
+        path, params = (key, ()) if isinstance(key, str) else key
+        # What httpx does with a relative URL: the path appended to the base URL's.
+        base = self._base_url
+        url = base.copy_with(raw_path=base.raw_path + path.lstrip("/").encode("ascii"))
+        return str(url.copy_merge_params(dict(params)) if params else url)
 
     @contextlib.asynccontextmanager
     async def _slot(self) -> AsyncIterator[None]:

@@ -18,7 +18,9 @@ from typing import Protocol
 
 import httpx
 
-# Each cache of parsed URLs (and timeouts) is cleared when it reaches this many entries.
+from gateway.remembered import Remembered
+
+# Each cache of URLs (built or parsed) starts over when it holds this many.
 MAX_CACHED_URLS = 1024
 
 
@@ -43,16 +45,8 @@ class HttpxExchange:
     def __init__(self, transport: httpx.AsyncBaseTransport, timeout: httpx.Timeout) -> None:
         self._transport = transport
         self._extensions = {"timeout": timeout.as_dict()}
-        self._urls: dict[str, httpx.URL] = {}
-
-    def _url(self, text: str) -> httpx.URL:
         # httpx parses and validates a URL string on every request; the gateway's repeat.
-        url = self._urls.get(text)
-        if url is None:
-            if len(self._urls) >= MAX_CACHED_URLS:
-                self._urls.clear()
-            url = self._urls[text] = httpx.URL(text)
-        return url
+        self._url = Remembered(httpx.URL, size=MAX_CACHED_URLS)
 
     async def __call__(
         self, method: str, url: str, headers: dict[str, str], content: bytes | None

@@ -23,6 +23,7 @@ import aiohttp
 import httpx
 import yarl
 
+from gateway.remembered import Remembered
 from gateway.upstream.exchange import MAX_CACHED_URLS, Answer, Exchange
 
 
@@ -46,6 +47,10 @@ def classified(error: BaseException) -> httpx.TransportError | None:
     return None
 
 
+def _parsed(text: str) -> yarl.URL:
+    return yarl.URL(text, encoded=True)
+
+
 class AiohttpTransport(httpx.AsyncBaseTransport):
     """Sends httpx requests through one `aiohttp.ClientSession`, made on first use (it must
     be made inside the running event loop) and closed with the client."""
@@ -53,8 +58,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     def __init__(self, *, limits: httpx.Limits) -> None:
         self._limits = limits
         self._session: aiohttp.ClientSession | None = None
-        self._urls: dict[str, yarl.URL] = {}
-        self._timeouts: dict[tuple[float | None, ...], aiohttp.ClientTimeout] = {}
+        # The gateway calls a handful of paths; parsing each once spares yarl's work per call.
+        self._url = Remembered(_parsed, size=MAX_CACHED_URLS)
 
     def _open(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(
@@ -73,26 +78,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         )
         return self._session
 
-    def _url(self, text: str) -> yarl.URL:
-        # The gateway calls a handful of paths; parsing each once spares yarl's work per call.
-        parsed = self._urls.get(text)
-        if parsed is None:
-            if len(self._urls) >= MAX_CACHED_URLS:
-                self._urls.clear()
-            parsed = self._urls[text] = yarl.URL(text, encoded=True)
-        return parsed
-
-    def _timeout(self, timeout: Mapping[str, float | None]) -> aiohttp.ClientTimeout:
-        key = (timeout.get("pool"), timeout.get("connect"), timeout.get("read"))
-        made = self._timeouts.get(key)
-        if made is None:
-            if len(self._timeouts) >= MAX_CACHED_URLS:
-                self._timeouts.clear()
-            # aiohttp's `connect` includes waiting for a pooled connection.
-            made = self._timeouts[key] = aiohttp.ClientTimeout(
-                connect=key[0], sock_connect=key[1], sock_read=key[2]
-            )
-        return made
+    @staticmethod
+    def _timeout(timeout: Mapping[str, float | None]) -> aiohttp.ClientTimeout:
+        # aiohttp's `connect` includes waiting for a pooled connection.
+        return aiohttp.ClientTimeout(
+            connect=timeout.get("pool"),
+            sock_connect=timeout.get("connect"),
+            sock_read=timeout.get("read"),
+        )
 
     async def _send(
         self,
